@@ -1,0 +1,46 @@
+# The two README commands are `make run` and `make test`; the rest are helpers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint format migrate worker clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[postgres,redis,test]"
+	touch $(STAMP)
+
+## Serve the site with demo content on http://$(HOST):$(PORT) (DEBUG on, SQLite by default).
+run: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DEBUG=true $(BIN)/python manage.py demo_content --admin-login
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Lint, check migrations, then run the whole test suite (browser tests need /usr/bin/chromium).
+test: $(STAMP) check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check --fail-level WARNING
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+
+worker: $(STAMP)
+	$(BIN)/python manage.py db_worker
+
+clean:
+	rm -rf $(VENV) staticfiles

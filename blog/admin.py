@@ -1,0 +1,238 @@
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from markdownx.widgets import AdminMarkdownxWidget
+
+from core import generation
+
+from .forms import PostAdminForm
+from .models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
+
+
+def _edits_all_posts(request):
+    return request.user.has_perm("blog.edit_others_posts")
+
+
+class PostImageInline(admin.StackedInline):
+    model = PostImage
+    fk_name = "post"
+    extra = 0
+    fields = ("preview", "image", "alt_text", "caption", "credit", "source_url", "reference")
+    readonly_fields = ("preview", "reference")
+    classes = ("post-images",)
+
+    @admin.display(description="")
+    def preview(self, image):
+        if not image.pk or not image.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" style="max-height:6rem;max-width:12rem">', image.image.url
+        )
+
+    @admin.display(description="In the body, write")
+    def reference(self, image):
+        return format_html("<code>{}</code>", image.markdown) if image.pk else "Save to get it."
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
+    list_display = ("title", "status_label", "author", "category_list", "published_at", "sticky")
+    list_filter = ("status", "categories", "sticky", "comments_open", "author")
+    list_select_related = ("author",)
+    search_fields = ("title", "excerpt", "body")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("categories",)
+    autocomplete_fields = ("related",)
+    inlines = [PostImageInline]
+    actions = ["publish_selected", "submit_for_review"]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "body", "excerpt")}),
+        ("Publishing", {"fields": ("status", "published_at", "author", "sticky", "comments_open")}),
+        ("Filing", {"fields": ("categories", "tags", "featured_image", "related")}),
+    )
+
+    class Media:
+        js = ("js/admin-editor.js",)
+        css = {"all": ("css/admin.css",)}
+
+    def get_queryset(self, request):
+        queryset = (
+            super().get_queryset(request).select_related("author").prefetch_related("categories")
+        )
+        return queryset if _edits_all_posts(request) else queryset.filter(author=request.user)
+
+    def _may_touch(self, request, post):
+        return post is None or post.author_id == request.user.pk or _edits_all_posts(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if _edits_all_posts(request) else ("author",)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not request.user.has_perm("blog.publish_post"):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Post.Status.choices
+                if value in (Post.Status.DRAFT, Post.Status.PENDING)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "featured_image" in form.base_fields:
+            field = form.base_fields["featured_image"]
+            field.queryset = PostImage.objects.filter(post=obj) if obj else PostImage.objects.none()
+            field.help_text = (
+                "One of this post's images." if obj else "Save the post with images first."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change and not _edits_all_posts(request):
+            obj.author = request.user
+        if obj.status in (Post.Status.PUBLISHED, Post.Status.PRIVATE) and not request.user.has_perm(
+            "blog.publish_post"
+        ):
+            obj.status = Post.Status.PENDING
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, PostImage) and instance.uploaded_by_id is None:
+                instance.uploaded_by = request.user
+        formset.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        generation.bump()  # Categories and tags are saved after the post itself.
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, post):
+        if post.is_scheduled:
+            return format_html("Scheduled <small>({})</small>", post.published_at.date())
+        return post.get_status_display()
+
+    @admin.display(description="Categories")
+    def category_list(self, post):
+        return ", ".join(category.name for category in post.categories.all())
+
+    @admin.action(description="Publish selected posts", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        updated = 0
+        for post in queryset:
+            if self._may_touch(request, post) and post.status != Post.Status.PUBLISHED:
+                post.status = Post.Status.PUBLISHED
+                post.save()
+                updated += 1
+        self.message_user(request, f"Published {updated} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        updated = 0
+        for post in queryset.filter(status=Post.Status.DRAFT):
+            if self._may_touch(request, post):
+                post.status = Post.Status.PENDING
+                post.save()
+                updated += 1
+        self.message_user(request, f"Submitted {updated} post(s) for review.", messages.SUCCESS)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("blog.publish_post")
+
+
+@admin.register(PostImage)
+class PostImageAdmin(admin.ModelAdmin):
+    list_display = ("thumbnail", "alt_text", "caption", "credit", "post", "created_at")
+    list_select_related = ("post",)
+    search_fields = ("alt_text", "caption", "credit")
+    fields = ("image", "alt_text", "caption", "credit", "source_url", "post")
+    raw_id_fields = ("post",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _edits_all_posts(request):
+            return queryset
+        return queryset.filter(uploaded_by=request.user) | queryset.filter(
+            post__author=request.user
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        return format_html(
+            '<img src="{}" alt="" style="max-height:3rem;max-width:5rem">', image.image.url
+        )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "slug", "post_count")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "parent", "description")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent__parent__parent")
+            .annotate(post_count=Count("posts"))
+        )
+
+    @admin.display(description="Posts", ordering="post_count")
+    def post_count(self, category):
+        return category.post_count
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ("title", "path", "status", "order", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("title", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    fields = ("title", "slug", "parent", "order", "status", "body")
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+
+
+class NavigationItemInline(admin.TabularInline):
+    model = NavigationItem
+    extra = 1
+    fields = ("order", "label", "page", "category", "url")
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    fields = ("title", "tagline", "logo", "footer_text")
+    inlines = [NavigationItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings = SiteSettings.load()
+        return HttpResponseRedirect(reverse("admin:blog_sitesettings_change", args=[settings.pk]))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        generation.bump()

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def grant_blog_permissions(**kwargs):
+    from accounts import roles
+
+    post_perms = ["view_post", "add_post", "change_post", "delete_post", "publish_post"]
+    image_perms = ["view_postimage", "add_postimage", "change_postimage", "delete_postimage"]
+    everything = {
+        "blog": [
+            *post_perms,
+            "edit_others_posts",
+            *image_perms,
+            *(f"{action}_{model}" for action in ("view", "add", "change", "delete")
+              for model in ("category", "page")),
+        ],
+        "taggit": [f"{action}_tag" for action in ("view", "add", "change", "delete")],
+    }  # fmt: skip
+    roles.grant(
+        {
+            roles.AUTHORS: [
+                *(f"blog.{name}" for name in post_perms + image_perms),
+                "blog.view_category",
+                "taggit.view_tag",
+            ],
+            roles.EDITORS: [f"{app}.{name}" for app, names in everything.items() for name in names],
+        }
+    )
+
+
+class BlogConfig(AppConfig):
+    name = "blog"
+    verbose_name = "Blog"
+
+    def ready(self):
+        post_migrate.connect(grant_blog_permissions, sender=self)

@@ -1,0 +1,20 @@
+from django.core.cache import cache
+
+from core import generation
+
+from .models import NavigationItem, SiteSettings
+
+
+def site(request):
+    """The site's settings and header navigation, cached until content changes."""
+    key = generation.cache_key("site-chrome")
+    chrome = cache.get(key)
+    if chrome is None:
+        settings = SiteSettings.load()
+        navigation = [
+            {"label": item.get_label(), "url": item.get_url()}
+            for item in NavigationItem.objects.select_related("page", "category")
+        ]
+        chrome = {"settings": settings, "navigation": navigation}
+        cache.set(key, chrome, 60 * 60)
+    return {"site": chrome["settings"], "navigation": chrome["navigation"]}

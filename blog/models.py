@@ -1,0 +1,501 @@
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from core import generation
+from core.images import make_renditions, validate_image
+
+from .rendering import image_ids, render_markdown
+
+# Page paths are served from the site root; these first segments belong to other URLs.
+RESERVED_SLUGS = {
+    "admin", "author", "category", "tag", "page", "feed", "comments", "search", "media",
+    "static", "accounts", "markdownx", "sitemap.xml", "robots.txt", "wp-admin", "wp-content",
+}  # fmt: skip
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    # "parent-slug/child-slug": the archive's URL, the way to find sub-categories,
+    # and (being unique) what keeps a slug unique among its siblings.
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["path"]
+
+    def __str__(self):
+        return " › ".join(self.path_names()) if self.parent_id else self.name
+
+    def path_names(self):
+        names, node = [], self
+        while node is not None:
+            names.insert(0, node.name)
+            node = node.parent
+        return names
+
+    def clean(self):
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A category cannot be inside itself."})
+            node = node.parent
+        path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        if Category.objects.filter(path=path).exclude(pk=self.pk).exists():
+            raise ValidationError({"slug": "A category with this slug is already there."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:200] or "category"
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+        generation.bump()
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"path": self.path})
+
+    def with_descendants(self):
+        return Category.objects.filter(Q(pk=self.pk) | Q(path__startswith=f"{self.path}/"))
+
+
+class TaggedPost(TaggedItemBase):
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_post_unique"),
+        ]
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may read: published and no longer scheduled."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def visible_to(self, user):
+        """Everything `user` may open: staff see drafts and private posts too."""
+        if user.is_active and user.is_staff and user.has_perm("blog.view_post"):
+            if user.has_perm("blog.edit_others_posts"):
+                return self
+            return self.filter(
+                Q(pk__in=self.published()) | Q(author=user) | Q(status=Post.Status.PRIVATE)
+            )
+        return self.published()
+
+    def for_listing(self):
+        """What a list of post summaries shows, in a fixed number of queries."""
+        return self.select_related("author", "featured_image").prefetch_related(
+            "categories", "tags"
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+def _post_image_path(instance, filename):
+    return timezone.now().strftime("images/%Y/%m/") + filename
+
+
+class PostImage(models.Model):
+    """An image with the words that go with it; the body refers to it as image:ID."""
+
+    post = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        upload_to=_post_image_path,
+        width_field="width",
+        height_field="height",
+        max_length=300,
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"]),
+            validate_image,
+        ],
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="Describe the image for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=300, blank=True, help_text="e.g. “Jane Doe © Reuters”")
+    source_url = models.URLField("source link", max_length=500, blank=True)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.alt_text or self.image.name
+
+    @property
+    def markdown(self):
+        return f"![{self.alt_text}](image:{self.pk})"
+
+    def srcset(self):
+        entries = [
+            f"{settings.MEDIA_URL}{name} {width}w"
+            for width, name in sorted(self.renditions.items(), key=lambda item: int(item[0]))
+        ]
+        if entries and self.width:
+            entries.append(f"{self.image.url} {self.width}w")
+        return ", ".join(entries)
+
+    def save(self, *args, **kwargs):
+        file_changed = self.pk is None or self._file_changed()
+        super().save(*args, **kwargs)
+        if file_changed and self.image:
+            self.renditions = {str(w): name for w, name in make_renditions(self.image.name).items()}
+            super().save(update_fields=["renditions"])
+        # The words of a figure live here, so the posts that show it render again.
+        for post in Post.objects.filter(
+            Q(pk=self.post_id) | Q(body__contains=f"(image:{self.pk})")
+        ):
+            post.save()
+
+    def _file_changed(self):
+        stored = PostImage.objects.filter(pk=self.pk).values_list("image", flat=True).first()
+        return stored != self.image.name
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PRIVATE = "private", "Private (staff only)"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        allow_unicode=True,
+        blank=True,
+        help_text="Part of the post's address; unique among posts of the same day.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    excerpt = models.TextField(blank=True, help_text="Shown on listings; Markdown.")
+    excerpt_html = models.TextField(blank=True, editable=False)
+    featured_image = models.ForeignKey(
+        PostImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = TaggableManager(through=TaggedPost, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication date",
+        default=timezone.now,
+        help_text="A future date schedules the post: it stays hidden until then.",
+    )
+    # The publication date in the site's time zone: the permalink's date.
+    publish_date = models.DateField(editable=False)
+    sticky = models.BooleanField(default=False, help_text="Keep at the top of the home page.")
+    comments_open = models.BooleanField(default=True)
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        verbose_name="of related interest",
+        help_text="Picked posts; when empty, posts sharing tags and categories are shown.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("edit_others_posts", "Can edit and publish other people's posts"),
+            ("publish_post", "Can publish posts"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publish_date", "slug"], name="post_slug_unique_per_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="post_status_published"),
+            models.Index(fields=["author", "status", "-published_at"], name="post_author_listing"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        day = self.local_publish_date()
+        return reverse(
+            "blog:post",
+            kwargs={
+                "year": day.year,
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def local_publish_date(self):
+        return timezone.localdate(self.published_at)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    def clean(self):
+        if self.published_at and self.slug:
+            clash = Post.objects.filter(
+                publish_date=self.local_publish_date(), slug=self.slug
+            ).exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"slug": "Another post published on the same day already uses this slug."}
+                )
+        missing = set(image_ids(self.body)) - set(
+            PostImage.objects.filter(pk__in=image_ids(self.body)).values_list("pk", flat=True)
+        )
+        if missing:
+            raise ValidationError(
+                {"body": f"No image with id {', '.join(map(str, sorted(missing)))} exists."}
+            )
+
+    def save(self, *args, **kwargs):
+        self.publish_date = self.local_publish_date()
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.render()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt_html"}
+        super().save(*args, **kwargs)
+        ids = image_ids(self.body)
+        if ids:
+            # Images dropped into the editor before the post existed belong to it now.
+            PostImage.objects.filter(pk__in=ids, post__isnull=True).update(post=self)
+        generation.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        generation.bump()
+        return result
+
+    def render(self):
+        images = PostImage.objects.in_bulk(image_ids(self.body) + image_ids(self.excerpt))
+        self.body_html = render_markdown(self.body, images)
+        self.excerpt_html = render_markdown(self.excerpt, images) if self.excerpt else ""
+
+    def _unique_slug(self):
+        base = slugify(self.title, allow_unicode=True)[:190] or "post"
+        taken = set(
+            Post.objects.filter(publish_date=self.publish_date, slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def related_posts(self, limit=3):
+        """The author's picks, or the published posts sharing the most tags and categories."""
+        picked = [post for post in self.related.all() if post.is_public]
+        if picked:
+            return picked
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        category_ids = [category.pk for category in self.categories.all()]
+        if not tag_ids and not category_ids:
+            return []
+        shared_tags = (
+            TaggedPost.objects.filter(content_object=models.OuterRef("pk"), tag_id__in=tag_ids)
+            .values("content_object")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        shared_categories = (
+            Post.categories.through.objects.filter(
+                post_id=models.OuterRef("pk"), category_id__in=category_ids
+            )
+            .values("post_id")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        zero = models.Value(0)
+        return list(
+            Post.objects.published()
+            .exclude(pk=self.pk)
+            .select_related("author", "featured_image")
+            .annotate(
+                score=models.functions.Coalesce(models.Subquery(shared_tags), zero)
+                + models.functions.Coalesce(models.Subquery(shared_categories), zero)
+            )
+            .filter(score__gt=0)
+            .order_by("-score", "-published_at")[:limit]
+        )
+
+
+class Page(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.IntegerField(default=0, help_text="Lower numbers come first.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.parent_id is None and self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": "This address is used by another part of the site."})
+        if self.parent_id is None and re.fullmatch(r"\d+", self.slug or ""):
+            raise ValidationError({"slug": "A top-level page cannot be a number (it is a year)."})
+        node = self.parent
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": "A page cannot be inside itself."})
+            node = node.parent
+        path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        if Page.objects.filter(path=path).exclude(pk=self.pk).exists():
+            raise ValidationError({"slug": "A page with this address already exists."})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "page"
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        self.body_html = render_markdown(self.body, PostImage.objects.in_bulk(image_ids(self.body)))
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+        generation.bump()
+
+    def get_absolute_url(self):
+        return reverse("blog:page", kwargs={"path": self.path})
+
+
+class SiteSettings(models.Model):
+    """The one row of settings that staff change in the admin, not in code."""
+
+    title = models.CharField(max_length=200, default="Colloquy")
+    tagline = models.CharField(max_length=300, blank=True)
+    logo = models.ImageField(
+        upload_to="site/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"]), validate_image],
+    )
+    footer_text = models.TextField(blank=True, help_text="Markdown.")
+    footer_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.footer_html = render_markdown(self.footer_text, {})
+        super().save(*args, **kwargs)
+        generation.bump()
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class NavigationItem(models.Model):
+    """A header link: to a page, a category, or any address."""
+
+    settings = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation")
+    label = models.CharField(max_length=100, blank=True, help_text="Defaults to the target's name.")
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE)
+    url = models.CharField("address", max_length=500, blank=True)
+    order = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(page__isnull=False, category__isnull=True, url="")
+                    | Q(page__isnull=True, category__isnull=False, url="")
+                    | (Q(page__isnull=True, category__isnull=True) & ~Q(url=""))
+                ),
+                name="navigation_item_has_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_label()
+
+    def clean(self):
+        targets = [bool(self.page_id), bool(self.category_id), bool(self.url)]
+        if sum(targets) != 1:
+            raise ValidationError("Choose exactly one of a page, a category or an address.")
+        if self.url and not re.match(r"^(https?://|/)", self.url):
+            raise ValidationError({"url": "Use a full address (https://…) or a path (/…)."})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        generation.bump()
+
+    def get_label(self):
+        if self.label:
+            return self.label
+        target = self.page or self.category
+        return target.title if self.page_id else (target.name if target else self.url)
+
+    def get_url(self):
+        if self.page_id:
+            return self.page.get_absolute_url()
+        if self.category_id:
+            return self.category.get_absolute_url()
+        return self.url

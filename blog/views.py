@@ -1,0 +1,173 @@
+"""The public site: home, posts, pages and archives."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
+from taggit.models import Tag
+
+from .models import Category, Page, Post
+
+
+class PostListMixin:
+    """Paginated post summaries; `/page/N/` URLs carry the page number."""
+
+    template_name = "blog/post_list.html"
+    context_object_name = "posts"
+    page_kwarg = "page"
+    allow_empty = True
+    heading = ""
+
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_POSTS_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get(self.page_kwarg) in ("1", 1):
+            # /page/1/ is the list itself; keep one address per page.
+            return redirect(request.path.rsplit("page/", 1)[0], permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.posts().for_listing().newest_first()
+
+    def posts(self):
+        return Post.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.get_heading()
+        context["page_base"] = self.request.path.rsplit("page/", 1)[0]
+        return context
+
+    def get_heading(self):
+        return self.heading
+
+
+class HomeView(PostListMixin, ListView):
+    template_name = "blog/home.html"
+
+    def get_queryset(self):
+        # Sticky posts lead the first page, as on WordPress.
+        return self.posts().for_listing().order_by("-sticky", "-published_at", "-pk")
+
+
+class DateArchiveMixin(PostListMixin):
+    date_field = "publish_date"
+    allow_future = True  # The published() queryset already hides scheduled posts.
+    allow_empty = False
+    make_object_list = True
+    month_format = "%m"
+    day_format = "%d"
+
+    def get_dated_queryset(self, **lookup):
+        return self.get_queryset().filter(**lookup)
+
+    def get_date_list(self, *args, **kwargs):
+        return None
+
+
+class YearArchive(DateArchiveMixin, YearArchiveView):
+    def get_heading(self):
+        return f"Posts from {self.get_year()}"
+
+
+class MonthArchive(DateArchiveMixin, MonthArchiveView):
+    def get_heading(self):
+        month = datetime.date(int(self.get_year()), int(self.get_month()), 1)
+        return f"Posts from {month:%B %Y}"
+
+
+class DayArchive(DateArchiveMixin, DayArchiveView):
+    def get_heading(self):
+        day = datetime.date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
+        return f"Posts from {day:%B} {day.day}, {day.year}"
+
+
+class CategoryArchive(PostListMixin, ListView):
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(Category, path=kwargs["path"].strip("/"))
+        return super().get(request, *args, **kwargs)
+
+    def posts(self):
+        # A category's archive includes its sub-categories' posts.
+        return (
+            Post.objects.published()
+            .filter(categories__in=self.category.with_descendants())
+            .distinct()
+        )
+
+    def get_heading(self):
+        return f"Category: {self.category.name}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive_category=self.category, **kwargs)
+
+
+class TagArchive(PostListMixin, ListView):
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def posts(self):
+        return Post.objects.published().filter(tags=self.tag)
+
+    def get_heading(self):
+        return f"Tag: {self.tag.name}"
+
+
+class AuthorArchive(PostListMixin, ListView):
+    template_name = "blog/author.html"
+
+    def get(self, request, *args, **kwargs):
+        self.author = get_object_or_404(
+            get_user_model(), username=kwargs["username"], is_active=True
+        )
+        return super().get(request, *args, **kwargs)
+
+    def posts(self):
+        return Post.objects.published().filter(author=self.author)
+
+    def get_heading(self):
+        return self.author.get_display_name()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+def _date_or_404(year, month, day):
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise Http404("No such date.") from error
+
+
+def post_detail(request, year, month, day, slug):
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user)
+        .select_related("author", "featured_image")
+        .prefetch_related("categories", "tags", "related__author"),
+        publish_date=_date_or_404(year, month, day),
+        slug=slug,
+    )
+    context = {
+        "post": post,
+        "related_posts": post.related_posts(),
+        "is_preview": not post.is_public,
+    }
+    return render(request, "blog/post_detail.html", context)
+
+
+def page_detail(request, path):
+    pages = Page.objects.all()
+    if not (request.user.is_staff and request.user.has_perm("blog.view_page")):
+        pages = pages.filter(status=Page.Status.PUBLISHED)
+    page = get_object_or_404(pages.select_related("parent"), path=path.strip("/"))
+    return render(
+        request,
+        "blog/page_detail.html",
+        {"page": page, "is_preview": page.status != Page.Status.PUBLISHED},
+    )

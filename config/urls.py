@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from blog import admin_views
+
+admin.site.site_header = "Colloquy administration"
+admin.site.site_title = "Colloquy"
+
+urlpatterns = [
+    path(
+        "admin/markdownx/markdownify/",
+        admin_views.markdown_preview,
+        name="markdownx_markdownify",
+    ),
+    path("admin/markdownx/upload/", admin_views.image_upload, name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
+             {"document_root": settings.MEDIA_ROOT})
+    )  # fmt: skip
+
+# Last: pages live at the site root, after every other address.
+urlpatterns.append(path("", include("blog.urls")))

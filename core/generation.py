@@ -1,0 +1,40 @@
+"""The site-wide content generation.
+
+A number that changes whenever something the public can see changes. Page and
+fragment caches put it in their keys, so one bump makes every cached copy stale
+at once, in every process that shares the cache.
+"""
+
+import time
+
+from django.core.cache import cache
+
+KEY = "content-generation"
+
+
+def _fresh():
+    # Seeded from the clock so that a flushed or restarted cache never hands
+    # out a number that older cached entries were stored under.
+    return time.time_ns() // 1000
+
+
+def current():
+    generation = cache.get(KEY)
+    if generation is None:
+        cache.add(KEY, _fresh(), timeout=None)
+        generation = cache.get(KEY, _fresh())
+    return generation
+
+
+def bump():
+    """Mark everything cached so far as stale; returns the new generation."""
+    try:
+        return cache.incr(KEY)
+    except ValueError:
+        cache.add(KEY, _fresh(), timeout=None)
+        return cache.get(KEY)
+
+
+def cache_key(*parts):
+    """A cache key that belongs to the current content generation."""
+    return ":".join(["g", str(current()), *map(str, parts)])

@@ -1,0 +1,70 @@
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from accounts import roles
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets an empty cache, its own media folder and plain static files."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()
+    yield
+    cache.clear()
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def guest(client):
+    return client
+
+
+@pytest.fixture
+def reader(db):
+    return factories.user("reader", roles=[roles.READERS])
+
+
+@pytest.fixture
+def author(db):
+    return factories.user("author", roles=[roles.AUTHORS], display_name="Ann Author",
+                          bio="Ann writes about mediation.")  # fmt: skip
+
+
+@pytest.fixture
+def other_author(db):
+    return factories.user("other", roles=[roles.AUTHORS], display_name="Otto Other")
+
+
+@pytest.fixture
+def editor(db):
+    return factories.user("editor", roles=[roles.EDITORS], display_name="Eddie Editor")
+
+
+@pytest.fixture
+def moderator(db):
+    return factories.user("moderator", roles=[roles.MODERATORS])
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs `user` in and returns the client."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,73 @@
+"""Small builders for test data; each takes keyword overrides."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from blog.models import Category, Page, Post, PostImage
+
+_counter = itertools.count(1)
+
+
+def user(username=None, roles=(), **fields):
+    username = username or f"user{next(_counter)}"
+    person = get_user_model().objects.create_user(
+        username=username,
+        email=fields.pop("email", f"{username}@example.org"),
+        password=fields.pop("password", "correct horse battery staple"),
+        **fields,
+    )
+    for role in roles:
+        person.groups.add(Group.objects.get(name=role))
+    person.refresh_from_db()
+    return person
+
+
+def image_bytes(fmt="PNG", size=(64, 48), color=(30, 80, 120)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def upload(name="photo.png", fmt="PNG", size=(64, 48), content=None):
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
+                    "WEBP": "image/webp"}.get(fmt, "application/octet-stream")  # fmt: skip
+    return SimpleUploadedFile(
+        name, content if content is not None else image_bytes(fmt, size), content_type
+    )
+
+
+def post_image(post=None, **fields):
+    fields.setdefault("alt_text", "A delegation at the table")
+    fields.setdefault("image", upload(f"photo{next(_counter)}.png"))
+    return PostImage.objects.create(post=post, **fields)
+
+
+def category(name=None, parent=None, **fields):
+    name = name or f"Category {next(_counter)}"
+    return Category.objects.create(name=name, parent=parent, **fields)
+
+
+def post(title=None, author=None, tags=(), categories=(), **fields):
+    title = title or f"Post {next(_counter)}"
+    fields.setdefault("status", Post.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    fields.setdefault("body", f"Body of {title}.")
+    entry = Post.objects.create(title=title, author=author or user(), **fields)
+    if tags:
+        entry.tags.add(*tags)
+    if categories:
+        entry.categories.add(*categories)
+    return entry
+
+
+def page(title=None, **fields):
+    title = title or f"Page {next(_counter)}"
+    fields.setdefault("status", Page.Status.PUBLISHED)
+    return Page.objects.create(title=title, **fields)
