@@ -149,7 +149,7 @@ def post_detail(request, year, month, day, slug):
     post = get_object_or_404(
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
-        .prefetch_related("categories", "tags", "related__author"),
+        .prefetch_related("categories", "tags", "related"),
         publish_date=_date_or_404(year, month, day),
         slug=slug,
     )

@@ -1,0 +1,91 @@
+"""Each public page costs a fixed number of SQL queries, whatever the amount of content."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from blog.models import SiteSettings
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+# Queries each page makes once the site settings and navigation are cached.
+BUDGETS = {
+    "home": 4,  # count, posts, their categories, their tags
+    "post": 4,  # post with author and image, categories, tags, picked related posts
+    "category": 5,  # the category, then as the home page
+    "tag": 5,
+    "author": 5,
+    "year": 6,  # as the home page, plus the previous and next years with posts
+    "month": 6,
+    "day": 8,  # previous and next days and months
+    "page": 1,
+}
+
+
+def build_site(size, author):
+    """`size` posts on one day, each with `size` tags, two categories and images."""
+    region = factories.category("Region")
+    child = factories.category("Sub region", parent=region)
+    tags = [f"tag-{n}" for n in range(size)]
+    day = timezone.now() - timedelta(days=1)
+    posts = []
+    for n in range(size):
+        post = factories.post(f"Post {n}", author=author, tags=tags, categories=[region, child],
+                              published_at=day - timedelta(minutes=n))  # fmt: skip
+        image = factories.post_image(post=post, caption=f"Caption {n}", credit="© Agency")
+        post.featured_image = image
+        post.body = f"Text.\n\n![](image:{image.pk})"
+        post.save()
+        posts.append(post)
+    main = posts[0]
+    for other in posts[1:]:
+        main.related.add(other)
+    for n in range(size):
+        factories.post_image(post=main, caption=f"Extra {n}")
+    factories.page("About", body="About us.")
+    return main
+
+
+def urls(main):
+    day = main.publish_date
+    return {
+        "home": "/",
+        "post": main.get_absolute_url(),
+        "category": "/category/region/",
+        "tag": "/tag/tag-0/",
+        "author": f"/author/{main.author.username}/",
+        "year": f"/{day:%Y}/",
+        "month": f"/{day:%Y/%m}/",
+        "day": f"/{day:%Y/%m/%d}/",
+        "page": "/about/",
+    }
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_every_public_page_keeps_its_query_budget(
+    client, author, django_assert_max_num_queries, size, settings
+):
+    settings.BLOG_POSTS_PER_PAGE = 50
+    main = build_site(size, author)
+    SiteSettings.load()
+    client.get("/")  # warm the settings and navigation cache
+
+    for name, url in urls(main).items():
+        with django_assert_max_num_queries(BUDGETS[name]):
+            response = client.get(url)
+        assert response.status_code == 200, name
+        assert len(response.context.get("posts", [])) <= size
+
+
+def test_budgets_are_tight(client, author, django_assert_num_queries, settings):
+    """The budgets are the real counts, so a new query per page shows up here."""
+    main = build_site(3, author)
+    SiteSettings.load()
+    client.get("/")
+
+    for name, url in urls(main).items():
+        with django_assert_num_queries(BUDGETS[name]):
+            client.get(url)
