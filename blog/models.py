@@ -176,10 +176,18 @@ class PostImage(models.Model):
             self.renditions = {str(w): name for w, name in make_renditions(self.image.name).items()}
             super().save(update_fields=["renditions"])
         # The words of a figure live here, so the posts that show it render again.
-        for post in Post.objects.filter(
-            Q(pk=self.post_id) | Q(body__contains=f"(image:{self.pk})")
-        ):
+        for post in self._posts_showing_it():
             post.save()
+
+    def delete(self, *args, **kwargs):
+        showing = list(self._posts_showing_it())
+        result = super().delete(*args, **kwargs)
+        for post in showing:
+            post.save()
+        return result
+
+    def _posts_showing_it(self):
+        return Post.objects.filter(Q(pk=self.post_id) | Q(body__contains=f"(image:{self.pk})"))
 
     def _file_changed(self):
         stored = PostImage.objects.filter(pk=self.pk).values_list("image", flat=True).first()

@@ -361,3 +361,12 @@ def test_date_archives_link_to_the_nearest_dates_with_posts(client, author):
     assert 'href="/2025/03/">&larr; March 2025</a>' in june
     assert 'href="/2026/">2026 &rarr;</a>' in year
     assert 'href="/2025/06/08/">June 8, 2025 &rarr;</a>' in day
+
+
+def test_deleting_an_image_removes_its_figure_from_the_post(client, author):
+    image = factories.post_image(caption="Gone soon")
+    post = factories.post("Illustrated", author=author, body=f"![](image:{image.pk})")
+
+    image.delete()
+
+    assert "Gone soon" not in client.get(post.get_absolute_url()).content.decode()
