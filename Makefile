@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 ## Serve the site with demo content on http://$(HOST):$(PORT) (DEBUG on, SQLite by default).
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py demo_content --admin-login
+	DEBUG=true $(BIN)/python manage.py demo_content --admin-login --site-url http://$(HOST):$(PORT)
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -1,0 +1,298 @@
+"""`manage.py demo_content`: a whole demo blog, created once, and nothing else touched."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.html import escape
+from taggit.models import Tag
+
+from accounts import roles
+from blog.management.commands import demo_content
+from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings, TaggedPost
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+AUTHOR_USERNAMES = {"helena.marchetti", "kwame.mensah", "leyla.karimi"}
+
+
+@pytest.fixture(autouse=True)
+def _small_images(monkeypatch):
+    # Small pictures keep the renditions, and so the tests, quick.
+    monkeypatch.setattr(demo_content, "IMAGE_SIZE", (640, 400))
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("demo_content", *args, stdout=out)
+    return out.getvalue()
+
+
+def media_files():
+    return sorted(path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file())
+
+
+def snapshot():
+    """Every row the command could have made or changed, field by field."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (
+            get_user_model(), Category, Post, Post.related.through, Post.categories.through,
+            PostImage, Page, SiteSettings, NavigationItem, Tag, TaggedPost,
+        )
+    }  # fmt: skip
+
+
+def test_creates_three_authors_with_bios_and_an_editor():
+    run()
+    authors = get_user_model().objects.filter(groups__name=roles.AUTHORS)
+    assert set(authors.values_list("username", flat=True)) == AUTHOR_USERNAMES
+    for author in authors:
+        assert author.display_name and author.website.startswith("https://")
+        assert 2 <= author.bio.count(". ") + 1 <= 3
+        assert not author.has_usable_password()
+        assert author.is_staff  # Joining a staff role makes one staff.
+    editors = get_user_model().objects.filter(groups__name=roles.EDITORS)
+    assert editors.count() == 1
+    assert not get_user_model().objects.filter(is_superuser=True).exists()
+
+
+def test_creates_the_category_tree():
+    run()
+    paths = set(Category.objects.values_list("path", flat=True))
+    assert {
+        "diplomacy", "diplomacy/track-two-diplomacy", "diplomacy/negotiation",
+        "conflict-resolution", "conflict-resolution/middle-east", "conflict-resolution/africa",
+        "culture", "association-news",
+    } <= paths  # fmt: skip
+    middle_east = Category.objects.get(path="conflict-resolution/middle-east")
+    assert middle_east.parent.name == "Conflict Resolution"
+    assert all(category.description for category in Category.objects.all())
+
+
+def test_creates_posts_in_every_state():
+    run()
+    posts = Post.objects.all()
+    assert posts.count() >= 12
+    published = Post.objects.published()
+    assert published.count() >= 10
+
+    scheduled = Post.objects.scheduled().get()
+    assert scheduled.published_at > timezone.now() + timedelta(days=2)
+    assert scheduled not in published
+    assert posts.filter(status=Post.Status.DRAFT).count() == 1
+    assert posts.filter(status=Post.Status.PENDING).count() == 1
+    assert published.filter(sticky=True).exists()
+    with_picks = posts.exclude(related=None).first()
+    assert with_picks.related_posts() == list(with_picks.related.all())
+
+    dates = list(published.values_list("published_at", flat=True))
+    assert min(dates) < timezone.now() - timedelta(days=120)
+    assert max(dates) > timezone.now() - timedelta(days=14)
+    assert len({date.month for date in dates}) >= 4
+
+    for post in posts:
+        assert post.author.username in AUTHOR_USERNAMES | {"tomas.lindqvist"}
+        assert 1 <= post.categories.count() <= 3, post
+        assert 2 <= post.tags.count() <= 4, post
+        paragraphs = [p for p in post.body.split("\n\n") if p.strip()]
+        assert len(paragraphs) >= 2, post
+        assert "lorem" not in post.body.lower()
+    assert posts.exclude(excerpt="").count() >= posts.count() * 2 // 3
+
+
+def test_images_are_figures_with_caption_and_credit():
+    run()
+    images = PostImage.objects.all()
+    assert 4 <= images.count() <= 6
+    for image in images:
+        assert image.post_id and image.alt_text and image.caption and "©" in image.credit
+        assert image.image.name.endswith(".jpg")
+        assert (settings.MEDIA_ROOT / image.image.name).is_file()
+        assert (image.width, image.height) == demo_content.IMAGE_SIZE
+        assert image.renditions
+
+    in_bodies = [image for image in images if f"(image:{image.pk})" in image.post.body]
+    assert in_bodies
+    for image in in_bodies:
+        html = image.post.body_html
+        assert f'<figure class="figure" id="image-{image.pk}">' in html
+        assert f'<span class="caption">{escape(image.caption)}</span>' in html
+        assert f'<span class="credit">{escape(image.credit)}</span>' in html
+        assert image.image.url in html
+
+    featured = Post.objects.exclude(featured_image=None)
+    assert featured.count() >= 3
+    for post in featured:
+        assert post.featured_image.post_id == post.pk
+
+
+def test_bodies_show_off_the_markdown():
+    run()
+    html = "".join(Post.objects.values_list("body_html", flat=True))
+    assert '<div class="poem">' in html
+    poem = re.search(r'<div class="poem">(.*?)</div>', html, re.DOTALL)[1]
+    assert poem.count("<p>") == 4  # Four stanzas,
+    assert poem.count("<br>") >= 10  # line by line,
+    assert re.search(r"(&nbsp;|\u00a0){4}We agreed", poem)  # indents kept.
+    assert '<div class="footnote">' in html and 'class="footnote-ref"' in html
+    assert "<table>" in html and "<blockquote>" in html
+    assert "&ldquo;" in html or "\u201c" in html  # Smart quotes.
+    assert "&mdash;" in html or "\u2014" in html
+
+
+def test_creates_pages_settings_and_navigation():
+    run()
+    pages = Page.objects.filter(status=Page.Status.PUBLISHED)
+    assert {"about", "about/our-board", "contact"} <= set(pages.values_list("path", flat=True))
+    assert Page.objects.get(path="about/our-board").parent.title == "About"
+
+    site = SiteSettings.load()
+    assert site.title == "The Official Blog of the Geneva Association for Dialogue"
+    assert site.tagline
+    assert '<a href="/contact/">' in site.footer_html
+
+    navigation = list(NavigationItem.objects.select_related("page", "category"))
+    assert [item.get_url() for item in navigation] == [
+        "/about/", "/category/diplomacy/", "/category/conflict-resolution/",
+        "/category/culture/", "/contact/",
+    ]  # fmt: skip
+    for item in navigation:
+        item.full_clean()
+
+
+def test_everything_made_passes_model_validation():
+    run()
+    for model in (Category, Post, Page, NavigationItem):
+        for instance in model.objects.all():
+            instance.full_clean()
+
+
+def test_second_run_creates_and_changes_nothing():
+    first = run()
+    assert "15 created" in first
+    before, files = snapshot(), media_files()
+
+    second = run()
+
+    assert snapshot() == before
+    assert media_files() == files
+    assert "Nothing to add" in second
+    assert re.search(r"posts\s+0 created, *15 already there", second)
+    assert re.search(r"images\s+0 created, *6 already there", second)
+
+
+def test_admin_login_prints_a_password_that_works_and_changes_it_each_time():
+    out = run("--admin-login")
+    login = r"Admin login: http://127\.0\.0\.1:8000/admin/  user: admin  password: (\S+)"
+    first = re.search(login, out)
+    assert first, out
+    admin = authenticate(username="admin", password=first[1])
+    assert admin is not None
+    assert admin.is_staff and admin.is_superuser and admin.is_active
+    assert admin.email == "admin@example.org" and admin.display_name == "Site Admin"
+
+    second = re.search(r"password: (\S+)", run("--admin-login"))[1]
+    assert second != first[1]
+    assert authenticate(username="admin", password=first[1]) is None
+    assert authenticate(username="admin", password=second) is not None
+    assert get_user_model().objects.filter(username="admin").count() == 1
+    assert Post.objects.count() == 15
+
+
+def test_admin_login_names_the_site_url():
+    out = run("--admin-login", "--site-url", "http://localhost:9000/")
+    assert "Admin login: http://localhost:9000/admin/  user: admin  password: " in out
+
+
+def test_admin_login_repairs_an_existing_admin():
+    factories.user("admin", email="me@example.com", is_staff=False)
+    password = re.search(r"password: (\S+)", run("--admin-login"))[1]
+    admin = authenticate(username="admin", password=password)
+    assert admin.is_superuser and admin.is_staff
+    assert admin.email == "me@example.com"
+
+
+def test_without_admin_login_no_admin_is_touched():
+    admin = factories.user("admin", password="my own password")
+    out = run()
+    assert "password" not in out
+    assert authenticate(username="admin", password="my own password") == admin
+
+
+def test_leaves_other_content_alone():
+    mine = factories.user("mine", roles=[roles.AUTHORS], bio="My bio.")
+    culture = factories.category("Culture", description="Mine.")
+    about = factories.page("About", slug="about", body="My own about page.")
+    site = SiteSettings.load()
+    site.title = "My Own Blog"
+    site.save()
+    clash = factories.post(
+        "On Bridges", slug="on-bridges", author=mine,
+        published_at=demo_content._when(-3, 12, 0),
+    )  # fmt: skip
+    before = {
+        "clash": Post.objects.filter(pk=clash.pk).values().get(),
+        "culture": Category.objects.filter(pk=culture.pk).values().get(),
+        "about": Page.objects.filter(pk=about.pk).values().get(),
+        "mine": get_user_model().objects.filter(pk=mine.pk).values().get(),
+    }
+
+    run()
+
+    assert Post.objects.filter(pk=clash.pk).values().get() == before["clash"]
+    assert Category.objects.filter(pk=culture.pk).values().get() == before["culture"]
+    assert Page.objects.filter(pk=about.pk).values().get() == before["about"]
+    assert get_user_model().objects.filter(pk=mine.pk).values().get() == before["mine"]
+    assert SiteSettings.load().title == "My Own Blog"
+    assert SiteSettings.load().tagline  # Unset fields are filled in.
+    # The demo's own post moved a day to keep the slug unique on its date.
+    ours = Post.objects.get(slug="on-bridges", author__username="leyla.karimi")
+    assert ours.publish_date == clash.publish_date - timedelta(days=1)
+    assert Page.objects.get(path="about/our-board").parent == about
+    assert culture.posts.filter(author__username="leyla.karimi").exists()
+    assert Post.objects.count() == 16
+
+    before = snapshot()
+    run()
+    assert snapshot() == before
+
+
+def test_a_failed_run_leaves_nothing_behind(monkeypatch):
+    def fail(self, *args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(demo_content.Command, "make_pages", fail)
+    with pytest.raises(RuntimeError):
+        run()
+    assert not Post.objects.exists() and not PostImage.objects.exists()
+    assert not [path for path in media_files() if "images/" in path.as_posix()]
+
+
+def test_the_site_shows_the_demo(client, settings):
+    settings.BLOG_POSTS_PER_PAGE = 50
+    run()
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for post in Post.objects.all():
+        assert (escape(post.title) in html) == post.is_public, post.title
+    sticky = Post.objects.get(sticky=True)
+    newest = Post.objects.published().exclude(pk=sticky.pk).newest_first().first()
+    assert html.index(escape(sticky.title)) < html.index(escape(newest.title))
+    assert escape(SiteSettings.load().title) in html
+    assert ">Contact</a>" in html
+
+    for post in Post.objects.published():
+        assert client.get(post.get_absolute_url()).status_code == 200, post.title
+    for page in Page.objects.all():
+        assert client.get(page.get_absolute_url()).status_code == 200, page.title
+    for category in Category.objects.all():
+        assert client.get(category.get_absolute_url()).status_code == 200, category.path
