@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
+
+from core.images import ValidatedImageField
 
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    formfield_overrides = {models.ImageField: {"form_class": ValidatedImageField}}
     list_display = ("username", "display_name", "email", "is_staff", "roles")
     list_filter = ("groups", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "display_name", "first_name", "last_name", "email")

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core import generation
+from core.images import ValidatedImageField
 
 from .forms import PostAdminForm
 from .models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
@@ -17,8 +18,13 @@ def _edits_all_posts(request):
     return request.user.has_perm("blog.edit_others_posts")
 
 
+# Says why an upload is refused (an SVG, a text file, a bomb), not just "invalid image".
+IMAGE_UPLOADS = {models.ImageField: {"form_class": ValidatedImageField}}
+
+
 class PostImageInline(admin.StackedInline):
     model = PostImage
+    formfield_overrides = IMAGE_UPLOADS
     fk_name = "post"
     extra = 0
     fields = ("preview", "image", "alt_text", "caption", "credit", "source_url", "reference")
@@ -157,6 +163,7 @@ class PostAdmin(admin.ModelAdmin):
 
 @admin.register(PostImage)
 class PostImageAdmin(admin.ModelAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     list_display = ("thumbnail", "alt_text", "caption", "credit", "post", "created_at")
     list_select_related = ("post",)
     search_fields = ("alt_text", "caption", "credit")
@@ -221,6 +228,7 @@ class NavigationItemInline(admin.TabularInline):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     fields = ("title", "tagline", "logo", "footer_text")
     inlines = [NavigationItemInline]
 

@@ -1,11 +1,16 @@
 from django import forms
 from markdownx.widgets import AdminMarkdownxWidget
 
+from core.images import ValidatedImageField
+
 from .models import Post, PostImage
 
 
 class ImageUploadForm(forms.ModelForm):
     """An image dropped into the editor: the file and its alt text, at least."""
+
+    # Refuses an SVG, a text file or a bomb with validate_image's own message.
+    image = ValidatedImageField()
 
     class Meta:
         model = PostImage
@@ -15,9 +20,16 @@ class ImageUploadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["post"].required = False
-        self.fields["post"].queryset = (
-            Post.objects.visible_to(user) if user else Post.objects.none()
-        )
+        self.fields["post"].queryset = self._editable_posts(user)
+
+    @staticmethod
+    def _editable_posts(user):
+        """Only a post the uploader may change; seeing a post is not enough to add to it."""
+        if user is None or not user.has_perm("blog.change_post"):
+            return Post.objects.none()
+        if user.has_perm("blog.edit_others_posts"):
+            return Post.objects.all()
+        return Post.objects.filter(author=user)
 
     def save(self, commit=True):
         self.instance.uploaded_by = self.user

@@ -158,7 +158,10 @@ class PostImage(models.Model):
 
     @property
     def markdown(self):
-        return f"![{self.alt_text}](image:{self.pk})"
+        """`![alt](image:ID)`, with the alt text made safe to sit between the brackets."""
+        alt = re.sub(r"\s+", " ", self.alt_text).strip()
+        alt = re.sub(r"([\\\[\]])", r"\\\1", alt)
+        return f"![{alt}](image:{self.pk})"
 
     def srcset(self):
         entries = [
@@ -187,7 +190,11 @@ class PostImage(models.Model):
         return result
 
     def _posts_showing_it(self):
-        return Post.objects.filter(Q(pk=self.post_id) | Q(body__contains=f"(image:{self.pk})"))
+        # "image:1" also matches "image:12": rendering one post too many is harmless.
+        reference = f"image:{self.pk}"
+        return Post.objects.filter(
+            Q(pk=self.post_id) | Q(body__contains=reference) | Q(excerpt__contains=reference)
+        )
 
     def _file_changed(self):
         stored = PostImage.objects.filter(pk=self.pk).values_list("image", flat=True).first()
@@ -293,13 +300,13 @@ class Post(models.Model):
                 raise ValidationError(
                     {"slug": "Another post published on the same day already uses this slug."}
                 )
-        missing = set(image_ids(self.body)) - set(
-            PostImage.objects.filter(pk__in=image_ids(self.body)).values_list("pk", flat=True)
-        )
-        if missing:
-            raise ValidationError(
-                {"body": f"No image with id {', '.join(map(str, sorted(missing)))} exists."}
-            )
+        for field in ("body", "excerpt"):
+            ids = set(image_ids(getattr(self, field)))
+            missing = ids - set(PostImage.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            if missing:
+                raise ValidationError(
+                    {field: f"No image with id {', '.join(map(str, sorted(missing)))} exists."}
+                )
 
     def save(self, *args, **kwargs):
         self.publish_date = self.local_publish_date()

@@ -11,15 +11,26 @@ import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 IMAGE_REF = re.compile(r"\(\s*image:(\d+)\s*(?:\"[^\"]*\"\s*)?\)")
-POEM_BLOCK = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})[ \t]*poem[ \t]*\n(?P<body>.*?)\n(?P=fence)[ \t]*$",
+# Any fenced block; only those whose info string is "poem" are poems. Matching the
+# others too keeps a ```poem example inside a longer code fence as code.
+FENCED_BLOCK = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*\n(?P<body>.*?)\n(?P=fence)[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
+# Markdown strips STX/ETX from the source before the poem preprocessor runs, so an
+# author cannot type a placeholder.
+POEM_MARKER = "\x02poem:{}\x03"
+POEM_PLACEHOLDER = re.compile("\x02poem:(\\d+)\x03")
+
+SAFE_URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+URL_ATTRIBUTES = {"href", "src", "cite"}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div",
@@ -45,30 +56,53 @@ def image_ids(text):
 
 
 class PoemPreprocessor(Preprocessor):
-    """A fenced ```poem block keeps its line breaks and indents; blank lines part stanzas."""
+    """Lifts each fenced ```poem block out of the text before block parsing.
+
+    The block parser never sees a poem's lines, so a line that starts with "1. ",
+    "- ", "#" or ">" stays a line of the poem; `PoemBlockProcessor` puts the poem
+    back, where the inline patterns (emphasis, links, smart quotes, footnote
+    references) still apply to it.
+    """
 
     def run(self, lines):
-        text = "\n".join(lines)
+        poems = self.md.colloquy_poems
 
         def replace(match):
-            stanzas = re.split(r"\n[ \t]*\n", match.group("body").strip("\n"))
-            rendered = "".join(
-                "<p>" + "<br>\n".join(self._line(line) for line in stanza.split("\n")) + "</p>"
-                for stanza in stanzas
-            )
-            placeholder = self.md.htmlStash.store(f'<div class="poem">{rendered}</div>')
-            return f"\n{placeholder}\n"
+            if match.group("info") != "poem":
+                return match.group(0)
+            poems.append(match.group("body"))
+            return f"\n\n{POEM_MARKER.format(len(poems) - 1)}\n\n"
 
-        return POEM_BLOCK.sub(replace, text).split("\n")
+        return FENCED_BLOCK.sub(replace, "\n".join(lines)).split("\n")
 
-    def _line(self, line):
+
+class PoemBlockProcessor(BlockProcessor):
+    """A poem: stanzas (parted by blank lines) as <p>, lines kept with <br> and indents."""
+
+    def test(self, parent, block):
+        return POEM_PLACEHOLDER.fullmatch(block.strip()) is not None
+
+    def run(self, parent, blocks):
+        number = int(POEM_PLACEHOLDER.fullmatch(blocks.pop(0).strip()).group(1))
+        poem = etree.SubElement(parent, "div", {"class": "poem"})
+        body = self.parser.md.colloquy_poems[number].strip("\n")
+        for stanza in re.split(r"\n(?:[ \t]*\n)+", body):
+            if not stanza.strip():
+                continue
+            paragraph = etree.SubElement(poem, "p")
+            for index, line in enumerate(stanza.split("\n")):
+                text = self._line(line)
+                if index == 0:
+                    paragraph.text = text
+                else:
+                    br = etree.SubElement(paragraph, "br")
+                    br.tail = text  # Markdown puts a newline after each <br>.
+
+    @staticmethod
+    def _line(line):
+        line = line.rstrip()
         stripped = line.lstrip(" ")
-        indent = "\u00a0" * (len(line) - len(stripped))
-        # Escape what would start a block (heading, list, quote) so each line stays a line.
-        stripped = re.sub(r"^([#>+*-])", r"\\\1", stripped)
-        stripped = re.sub(r"^(\d+)\.(?=\s)", r"\1\\.", stripped)
-        inline = markdown.markdown(stripped, extensions=["smarty"])
-        return indent + re.sub(r"^<p>|</p>$", "", inline)
+        return "\u00a0" * (len(line) - len(stripped)) + stripped
 
 
 class FigureTreeprocessor(Treeprocessor):
@@ -80,14 +114,20 @@ class FigureTreeprocessor(Treeprocessor):
 
     def run(self, root):
         for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
+            for child in list(parent):
                 if child.tag == "p" and self._is_lone_image(child):
                     figure = self._figure(child[0])
-                    parent.remove(child)
-                    if figure is not None:
-                        parent.insert(index, figure)
-                elif child.tag == "img" and child.get("src", "").startswith("image:"):
-                    self._fill_img(child)
+                    if figure is None:
+                        parent.remove(child)
+                    else:
+                        # Where the paragraph is now: earlier removals shift the indexes.
+                        parent[list(parent).index(child)] = figure
+                elif (
+                    child.tag == "img"
+                    and child.get("src", "").startswith("image:")
+                    and not self._fill_img(child)
+                ):
+                    _remove_keeping_tail(parent, child)
 
     def _is_lone_image(self, paragraph):
         return (
@@ -144,14 +184,38 @@ class FigureTreeprocessor(Treeprocessor):
         return figure
 
 
+def _remove_keeping_tail(parent, child):
+    """Take `child` out of `parent` without losing the text that follows it."""
+    if child.tail:
+        index = list(parent).index(child)
+        if index:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+class HeadingTreeprocessor(Treeprocessor):
+    """The post's title is the page's <h1>, so a `# Heading` in the body becomes an <h2>."""
+
+    def run(self, root):
+        for heading in root.iter("h1"):
+            heading.tag = "h2"
+
+
 class ColloquyExtension(Extension):
     def __init__(self, images=None, **kwargs):
         self.images = images or {}
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
+        md.colloquy_poems = []
+        # After normalize_whitespace (30, registered first), before fenced code (25).
         md.preprocessors.register(PoemPreprocessor(md), "poem", 30)
+        md.parser.blockprocessors.register(PoemBlockProcessor(md.parser), "poem", 95)
         md.treeprocessors.register(FigureTreeprocessor(md, self.images), "figures", 5)
+        md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 4)
 
 
 def render_markdown(text, images=None):
@@ -182,7 +246,25 @@ def sanitise(fragment):
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
+        attribute_filter=_filter_attribute,
     )
+
+
+def _filter_attribute(tag, attribute, value):
+    """Drop URL attributes nh3 does not check itself (srcset, cite) that use unsafe schemes."""
+    if attribute in URL_ATTRIBUTES:
+        return value if _safe_url(value) else None
+    if attribute == "srcset":
+        candidates = [part.split()[0] for part in value.split(",") if part.strip()]
+        return value if all(_safe_url(url) for url in candidates) else None
+    return value
+
+
+def _safe_url(url):
+    # Browsers ignore tabs and newlines anywhere in a URL and spaces around it.
+    compact = re.sub(r"[\x00-\x20]", "", url)
+    scheme = URL_SCHEME.match(compact)
+    return scheme is None or scheme.group(1).lower() in SAFE_URL_SCHEMES
 
 
 def plain_text(fragment):

@@ -4,22 +4,29 @@ import io
 import warnings
 from pathlib import PurePosixPath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+# Pillow's format names. Phone cameras save JPEGs with a second picture (MPO);
+# they are JPEG files to the author and to every browser.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+ALLOWED_NAMES = "JPEG, PNG, WebP or GIF"
 
 
 def validate_image(upload):
     """Accept only a real JPEG, PNG, WebP or GIF within the size and pixel limits.
 
     Returns (width, height). Raises ValidationError with a message an author
-    can act on.
+    can act on. A file already in storage (a record validated again when it is
+    edited) was checked when it was uploaded, and is let through: returns None.
     """
+    if getattr(upload, "_committed", False):
+        return None
     max_bytes = settings.IMAGE_MAX_UPLOAD_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
@@ -28,12 +35,13 @@ def validate_image(upload):
             code="too_large",
             params={"size": filesizeformat(size), "max": filesizeformat(max_bytes)},
         )
-    allowed = ", ".join(ALLOWED_FORMATS.values())
+    allowed = ALLOWED_NAMES
     position = upload.tell() if hasattr(upload, "tell") else 0
     try:
         upload.seek(0)
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our own pixel limit, checked below, gives the clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
                 image_format = image.format
                 width, height = image.size
@@ -46,11 +54,18 @@ def validate_image(upload):
                 if width * height > settings.IMAGE_MAX_PIXELS:
                     raise _too_many_pixels(width, height)
                 image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            # verify() reads the structure only (nothing at all for JPEG): decode the
+            # pixels too, so a truncated file is refused here and not when resized.
+            upload.seek(0)
+            with Image.open(upload) as image:
+                if image.format in ("JPEG", "MPO"):
+                    image.draft("RGB", (1, 1))  # Decodes every byte, at 1/8 scale.
+                image.load()
+    except Image.DecompressionBombError as error:
         raise ValidationError(
-            "This image is too large to process safely (%(detail)s).",
+            "This image has too many pixels to process safely; the limit is %(max)s.",
             code="bomb",
-            params={"detail": error},
+            params={"max": _pixel_limit()},
         ) from error
     except UnidentifiedImageError as error:
         raise ValidationError(
@@ -69,14 +84,38 @@ def validate_image(upload):
 
 def _too_many_pixels(width, height):
     return ValidationError(
-        "This image is %(width)s × %(height)s pixels; the limit is %(max)s million pixels.",
+        "This image is %(width)s × %(height)s pixels; the limit is %(max)s.",
         code="too_many_pixels",
-        params={
-            "width": width,
-            "height": height,
-            "max": round(settings.IMAGE_MAX_PIXELS / 1_000_000),
-        },
+        params={"width": width, "height": height, "max": _pixel_limit()},
     )
+
+
+def _pixel_limit():
+    limit = settings.IMAGE_MAX_PIXELS
+    if limit >= 1_000_000:
+        return f"{round(limit / 1_000_000, 1):g} million pixels"
+    return f"{limit:,} pixels"
+
+
+class ValidatedImageField(forms.FileField):
+    """A form's image upload, refused with `validate_image`'s messages.
+
+    Django's forms.ImageField answers every unreadable file (an SVG, a text file,
+    a decompression bomb) with one generic message; this says what is wrong.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is not None:
+            validate_image(upload)
+        return upload
 
 
 def make_renditions(name, widths=None):
@@ -89,10 +128,13 @@ def make_renditions(name, widths=None):
         if image.format == "GIF":
             return {}
         image.load()
+        # Browsers show the original turned by its EXIF orientation; so must the copies.
+        ImageOps.exif_transpose(image, in_place=True)
         original_width = image.width
         if image.mode not in ("RGB", "RGBA"):
-            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-        stem = PurePosixPath(name)
+            has_alpha = "A" in image.getbands() or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+        source = PurePosixPath(name)
         renditions = {}
         for width in sorted(widths):
             if width >= original_width:
@@ -101,7 +143,9 @@ def make_renditions(name, widths=None):
             resized = image.resize((width, height), Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
             resized.save(buffer, "WEBP", quality=82, method=4)
-            target = str(stem.parent / "renditions" / f"{stem.stem}-{width}w.webp")
+            # The whole file name, extension too: photo.jpg and photo.png in one
+            # folder must not share (and overwrite each other's) renditions.
+            target = str(source.parent / "renditions" / f"{source.name}-{width}w.webp")
             if default_storage.exists(target):
                 default_storage.delete(target)
             renditions[width] = default_storage.save(target, ContentFile(buffer.getvalue()))
