@@ -14,7 +14,7 @@ from taggit.models import TaggedItemBase
 from core import generation
 from core.images import make_renditions, validate_image
 
-from .rendering import image_ids, render_markdown
+from .rendering import image_ids, render_markdown, summary_html
 
 # Page paths are served from the site root; these first segments belong to other URLs.
 RESERVED_SLUGS = {
@@ -221,6 +221,7 @@ class Post(models.Model):
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
     excerpt = models.TextField(blank=True, help_text="Shown on listings; Markdown.")
+    # The excerpt rendered, or when there is none, the body's opening words.
     excerpt_html = models.TextField(blank=True, editable=False)
     featured_image = models.ForeignKey(
         PostImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -330,7 +331,9 @@ class Post(models.Model):
     def render(self):
         images = PostImage.objects.in_bulk(image_ids(self.body) + image_ids(self.excerpt))
         self.body_html = render_markdown(self.body, images)
-        self.excerpt_html = render_markdown(self.excerpt, images) if self.excerpt else ""
+        self.excerpt_html = (
+            render_markdown(self.excerpt, images) if self.excerpt else summary_html(self.body_html)
+        )
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:190] or "post"

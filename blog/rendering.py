@@ -8,6 +8,7 @@ author types, the HTML that comes out has passed through nh3.
 import html
 import re
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -270,3 +271,46 @@ def _safe_url(url):
 def plain_text(fragment):
     """Sanitised HTML to text, for meta descriptions and previews."""
     return html.unescape(nh3.clean(fragment, tags=set())).strip()
+
+
+class _ParagraphText(HTMLParser):
+    """Collects the text of paragraphs outside figures, quotes, tables and footnotes."""
+
+    SKIP = {"figure", "blockquote", "table", "pre", "sup"}
+
+    def __init__(self):
+        super().__init__()
+        self.paragraphs, self._current, self._skip_depth, self._in_p = [], [], 0, False
+        self._footnotes = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "div" and ("class", "footnote") in attrs:
+            self._footnotes = True
+        if tag in self.SKIP:
+            self._skip_depth += 1
+        elif tag == "p" and not self._skip_depth and not self._footnotes:
+            self._in_p, self._current = True, []
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag == "p" and self._in_p:
+            self._in_p = False
+            text = " ".join("".join(self._current).split())
+            if text:
+                self.paragraphs.append(text)
+
+    def handle_data(self, data):
+        if self._in_p and not self._skip_depth:
+            self._current.append(data)
+
+
+def summary_html(body_html, words=45):
+    """The opening words of a post's prose, for listings when it has no excerpt."""
+    parser = _ParagraphText()
+    parser.feed(body_html)
+    collected = " ".join(parser.paragraphs).split()
+    if not collected:
+        return ""
+    text = " ".join(collected[:words]) + (" …" if len(collected) > words else "")
+    return f"<p>{html.escape(text, quote=False)}</p>"

@@ -370,3 +370,26 @@ def test_deleting_an_image_removes_its_figure_from_the_post(client, author):
     image.delete()
 
     assert "Gone soon" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_listing_without_excerpt_shows_the_opening_prose(client, author):
+    image = factories.post_image(caption="A caption")
+    body = (
+        f"![](image:{image.pk})\n\n| Activity | Count |\n| --- | --- |\n| Talks | 12 |\n\n"
+        "> Quoted words.\n\nThe opening *prose* of the essay.[^1]\n\n[^1]: A note."
+    )
+    factories.post("No excerpt", author=author, body=body)
+
+    excerpt = client.get("/").content.decode().split('<div class="excerpt">')[1].split("</div>")[0]
+
+    assert "<p>The opening prose of the essay.</p>" in excerpt
+    for unwanted in ("A caption", "Activity", "Quoted", "A note"):
+        assert unwanted not in excerpt
+
+
+def test_long_bodies_are_cut_to_the_first_words(client, author):
+    factories.post("Long", author=author, body=" ".join(f"word{n}" for n in range(100)))
+
+    html = client.get("/").content.decode()
+
+    assert "word44 …</p>" in html and "word45" not in html
