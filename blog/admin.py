@@ -217,6 +217,11 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}
     fields = ("title", "slug", "parent", "order", "status", "body")
+
+    class Media:
+        js = ("js/admin-editor.js",)
+        css = {"all": ("css/admin.css",)}
+
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
 
 

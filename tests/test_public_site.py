@@ -393,3 +393,13 @@ def test_long_bodies_are_cut_to_the_first_words(client, author):
     html = client.get("/").content.decode()
 
     assert "word44 …</p>" in html and "word45" not in html
+
+
+def test_uploaded_images_are_served(client):
+    image = factories.post_image()
+
+    response = client.get(image.image.url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert client.get("/media/images/../../config/settings.py").status_code in (400, 404)
