@@ -30,6 +30,9 @@ POEM_MARKER = "\x02poem:{}\x03"
 POEM_PLACEHOLDER = re.compile("\x02poem:(\\d+)\x03")
 
 SAFE_URL_SCHEMES = {"http", "https", "mailto"}
+RENDERER_ID = re.compile(r"(?:fn|fnref\d*):[\w-]+|image-\d+")
+RENDERER_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "figure", "caption", "credit",
+                    "poem"}  # fmt: skip
 URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "cite"}
 
@@ -252,7 +255,16 @@ def sanitise(fragment):
 
 
 def _filter_attribute(tag, attribute, value):
-    """Drop URL attributes nh3 does not check itself (srcset, cite) that use unsafe schemes."""
+    """Drop unsafe URLs nh3 does not check itself (srcset, cite), and foreign ids and classes.
+
+    Ids and classes are limited to the ones the renderer makes (footnotes, figures,
+    poems), so a body cannot clobber the page's own ids or borrow the site's classes.
+    """
+    if attribute == "id":
+        return value if RENDERER_ID.fullmatch(value) else None
+    if attribute == "class":
+        kept = [name for name in value.split() if name in RENDERER_CLASSES]
+        return " ".join(kept) or None
     if attribute in URL_ATTRIBUTES:
         return value if _safe_url(value) else None
     if attribute == "srcset":

@@ -484,3 +484,15 @@ def test_poem_typed_in_a_browser_with_crlf_line_ends():
     html = render_markdown("Intro\r\n\r\n```poem\r\nOne\r\n  - two\r\n\r\nThree\r\n```\r\n\r\nEnd")
     assert '<div class="poem">\n<p>One<br>\n&nbsp;&nbsp;- two</p>\n<p>Three</p>\n</div>' in html
     assert "<p>End</p>" in html
+
+
+def test_body_cannot_set_the_pages_own_ids_or_classes():
+    html = render_markdown(
+        '<div id="content" class="skip-link poem">Hijack</div>\n\nText[^a].\n\n[^a]: Note.'
+    )
+
+    assert 'id="content"' not in html
+    assert "skip-link" not in html
+    assert '<div class="poem">Hijack</div>' in html
+    assert 'id="fn:a"' in html and 'id="fnref:a"' in html
+    assert 'class="footnote-ref"' in html
