@@ -44,11 +44,37 @@ class PostImageInline(admin.StackedInline):
         return format_html("<code>{}</code>", image.markdown) if image.pk else "Save to get it."
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Status as readers experience it: a published post with a future date is scheduled."""
+
+    title = "status"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("pending", "Pending review"),
+            ("private", "Private"),
+            ("scheduled", "Scheduled"),
+            ("live", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "live":
+            return queryset.published()
+        if value in ("draft", "pending", "private"):
+            return queryset.filter(status=value)
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     list_display = ("title", "status_label", "author", "category_list", "published_at", "sticky")
-    list_filter = ("status", "categories", "sticky", "comments_open", "author")
+    list_filter = (PublicationFilter, "categories", "sticky", "comments_open", "author")
     list_select_related = ("author",)
     search_fields = ("title", "excerpt", "body")
     date_hierarchy = "published_at"

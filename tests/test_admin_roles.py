@@ -215,3 +215,17 @@ def test_site_settings_are_for_superusers(client_for, superuser, editor):
     response = client_for(superuser).get(reverse("admin:blog_sitesettings_changelist"))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:blog_sitesettings_change", args=[1])
+
+
+def test_post_list_filters_scheduled_posts_apart_from_published(client_for, editor, author):
+    factories.post("Live", author=author)
+    factories.post("Later", author=author, published_at=timezone.now() + timezone.timedelta(days=2))
+    client = client_for(editor)
+    changelist = reverse("admin:blog_post_changelist")
+
+    scheduled = client.get(changelist, {"publication": "scheduled"})
+    live = client.get(changelist, {"publication": "live"})
+
+    assert [p.title for p in scheduled.context["cl"].result_list] == ["Later"]
+    assert [p.title for p in live.context["cl"].result_list] == ["Live"]
+    assert "Scheduled" in scheduled.content.decode()
