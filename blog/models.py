@@ -238,6 +238,8 @@ class Post(models.Model):
     publish_date = models.DateField(editable=False)
     sticky = models.BooleanField(default=False, help_text="Keep at the top of the home page.")
     comments_open = models.BooleanField(default=True)
+    # Approved comments, kept up to date by the comments app so listings need no count.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     related = models.ManyToManyField(
         "self",
         blank=True,
@@ -287,6 +289,14 @@ class Post(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def accepts_comments(self):
+        """Open for comments: the flag is on and, if set, the closing age not reached."""
+        if not (self.comments_open and self.is_public):
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not days or timezone.now() - self.published_at < timezone.timedelta(days=days)
 
     @property
     def is_scheduled(self):

@@ -153,12 +153,16 @@ def post_detail(request, year, month, day, slug):
         publish_date=_date_or_404(year, month, day),
         slug=slug,
     )
-    context = {
+    return render(request, "blog/post_detail.html", post_page_context(request, post))
+
+
+def post_page_context(request, post):
+    """What the post page shows; the comments app renders the page with it too."""
+    return {
         "post": post,
         "related_posts": post.related_posts(),
         "is_preview": not post.is_public,
     }
-    return render(request, "blog/post_detail.html", context)
 
 
 def page_detail(request, path):

@@ -1,6 +1,28 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def grant_comment_permissions(**kwargs):
+    from accounts import roles
+
+    everything = [
+        f"comments.{action}_{model}"
+        for model in ("comment", "moderationrule", "report", "moderationevent")
+        for action in ("view", "add", "change", "delete")
+    ]
+    roles.grant(
+        {
+            roles.MODERATORS: [*everything, "comments.moderate_comment"],
+            roles.EDITORS: [*everything, "comments.moderate_comment"],
+            # Authors see the discussion of their own posts (the admin limits it).
+            roles.AUTHORS: ["comments.view_comment"],
+        }
+    )
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments"
+
+    def ready(self):
+        post_migrate.connect(grant_comment_permissions, sender=self)

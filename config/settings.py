@@ -122,7 +122,7 @@ TASKS = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,3 +198,23 @@ LOGGING = {
 
 # Serve uploaded media from Django (fine for one machine; use nginx or object storage beyond).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+
+# Comments: each of these can be set in the environment.
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=5)
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)  # 0: never
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=10)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=0)  # 0: one page
+COMMENTS_NEWEST_FIRST = env.bool("COMMENTS_NEWEST_FIRST", default=False)
+COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_MAX_LENGTH = env.int("COMMENTS_MAX_LENGTH", default=5000)
+COMMENTS_KEEP_IP_DAYS = env.int("COMMENTS_KEEP_IP_DAYS", default=90)
+COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", default=3)
+# Anti-spam checks, each on by default; switch off only for load tests.
+COMMENTS_HONEYPOT = env.bool("COMMENTS_HONEYPOT", default=True)
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)  # 0 turns the check off
+COMMENTS_FORM_MAX_AGE_HOURS = env.int("COMMENTS_FORM_MAX_AGE_HOURS", default=72)
+COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="5/60")  # comments/seconds per IP
+COMMENTS_DUPLICATE_CHECK = env.bool("COMMENTS_DUPLICATE_CHECK", default=True)
+COMMENTS_SPAM_CHECKER = env.str("COMMENTS_SPAM_CHECKER", default="")  # dotted path, optional
+# Proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1"); others are the client.
+COMMENTS_TRUSTED_PROXIES = env.list("COMMENTS_TRUSTED_PROXIES", default=[])

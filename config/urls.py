@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
@@ -16,6 +17,9 @@ urlpatterns = [
     ),
     path("admin/markdownx/upload/", admin_views.image_upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("comments/", include("comments.urls")),
 ]
 
 

@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .text import render_comment
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def thread_of(self, post):
+        """The post's discussion in display order, in one indexed query."""
+        return (
+            self.filter(post=post)
+            .exclude(status=Comment.Status.SPAM)
+            .select_related("user")
+            .order_by("path", "pk")
+        )
+
+
+def _path_segment(moment):
+    """A fixed-width, sortable piece of the thread path: microseconds since 1970 in base 36."""
+    micros = int(moment.timestamp() * 1_000_000)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while micros:
+        micros, rest = divmod(micros, 36)
+        out = digits[rest] + out
+    return out.rjust(12, "0")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    # The true parent, however deep; removing a comment never deletes its replies.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Sortable path of the thread: ordering by it lists a discussion in display order.
+    path = models.CharField(max_length=1000, editable=False, db_index=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    url = models.URLField("website", max_length=300, blank=True)
+
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    status_reason = models.CharField(
+        "why", max_length=200, blank=True, help_text="What decided the status."
+    )
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path", "pk"]
+        indexes = [
+            models.Index(fields=["post", "path"], name="comment_thread"),
+            models.Index(fields=["status", "-submitted_at"], name="comment_queue"),
+            models.Index(fields=["ip_address", "submitted_at"], name="comment_ip_recent"),
+            models.Index(fields=["email", "status"], name="comment_email_status"),
+        ]
+        permissions = [("moderate_comment", "Can moderate comments")]
+
+    def __str__(self):
+        return f"{self.author_name} on “{self.post}”"
+
+    def save(self, *args, **kwargs):
+        if not self.path:
+            segment = _path_segment(self.submitted_at)
+            if self.parent_id:
+                self.depth = self.parent.depth + 1
+                self.path = f"{self.parent.path}/{segment}"
+            else:
+                self.path = segment
+        self.body_html = render_comment(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self):
+        return f"comment-{self.pk}"
+
+    @property
+    def author_name(self):
+        if self.user_id and not self.name:
+            return self.user.get_display_name()
+        return self.name or "Anonymous"
+
+    @property
+    def author_url(self):
+        if self.url:
+            return self.url
+        if self.user_id and self.user.website:
+            return self.user.website
+        return ""
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+    def can_be_edited_by(self, user, now=None):
+        if not (user.is_authenticated and self.user_id == user.pk):
+            return False
+        if self.status == self.Status.REMOVED:
+            return False
+        window = timezone.timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+        return (now or timezone.now()) - self.submitted_at <= window
+
+
+class ModerationRule(models.Model):
+    """A word, IP address or e-mail address on the disallowed or the moderation list."""
+
+    class List(models.TextChoices):
+        DISALLOWED = "disallowed", "Disallowed (spam)"
+        MODERATION = "moderation", "Hold for moderation"
+
+    class Kind(models.TextChoices):
+        WORD = "word", "Word or phrase"
+        IP = "ip", "IP address"
+        EMAIL = "email", "E-mail address"
+
+    list = models.CharField(max_length=10, choices=List.choices)
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.WORD)
+    value = models.CharField(max_length=200)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["list", "kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["list", "kind", "value"], name="moderation_rule_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_list_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip()
+        if self.kind != self.Kind.WORD:
+            self.value = self.value.lower()
+        super().save(*args, **kwargs)
+
+
+class Report(models.Model):
+    """A reader's report that a comment breaks the rules."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "user"],
+                condition=Q(user__isnull=False),
+                name="one_report_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"Report on comment {self.comment_id}"
+
+
+class ModerationEvent(models.Model):
+    """Who changed a comment's status, when, and from what to what."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} by {self.actor or 'the system'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Subscription(models.Model):
+    """A follow-up subscription to a post's discussion; guests confirm it by e-mail first."""
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "email"], name="subscription_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.email} follows “{self.post}”"

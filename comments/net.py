@@ -1,0 +1,18 @@
+from django.conf import settings
+
+
+def client_ip(request):
+    """The visitor's address: REMOTE_ADDR, or X-Forwarded-For when a trusted proxy sent it.
+
+    Walks X-Forwarded-For from the right, skipping trusted proxies, so a client cannot
+    choose its own address by sending the header itself.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = set(settings.COMMENTS_TRUSTED_PROXIES)
+    if remote not in trusted:
+        return remote or None
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([part for part in forwarded if part]):
+        if address not in trusted:
+            return address
+    return remote or None

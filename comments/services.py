@@ -1,0 +1,101 @@
+"""What happens to comments: posting, status changes, counts. Views and the admin call these."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from blog.models import Post
+from core import generation
+
+from . import antispam, notifications, policy
+from .models import Comment, ModerationEvent, Report
+
+
+def submit(comment, request=None, notify=False):
+    """Decide, save and announce a new comment. Raises antispam.Rejected.
+
+    `notify`: the commenter asked for e-mail about follow-up comments.
+    """
+    antispam.check_rate(comment.ip_address)
+    antispam.check_duplicate(comment)
+    verdict = antispam.external_verdict(comment, request)
+    decision = (
+        policy.Decision(Comment.Status.SPAM, f"spam checker: {verdict}")
+        if verdict
+        else policy.decide(comment)
+    )
+    comment.status, comment.status_reason = decision.status, decision.reason
+    with transaction.atomic():
+        comment.save()
+        ModerationEvent.objects.create(
+            comment=comment, action="submitted", to_status=comment.status, note=decision.reason
+        )
+        _after_change(comment)
+        transaction.on_commit(lambda: notifications.comment_submitted(comment, follow=notify))
+    return comment
+
+
+def set_status(comment, status, actor=None, action=None, note=""):
+    """Move a comment to `status`, log who did it, and update what depends on it."""
+    previous = comment.status
+    if previous == status:
+        return False
+    with transaction.atomic():
+        comment.status = status
+        comment.save(update_fields=["status"])
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action or status,
+            from_status=previous,
+            to_status=status,
+            note=note,
+        )
+        _after_change(comment)
+        if status == Comment.Status.APPROVED:
+            transaction.on_commit(lambda: notifications.comment_approved(comment))
+    return True
+
+
+def edit(comment, body):
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    _after_change(comment)
+
+
+def _after_change(comment):
+    refresh_counts([comment.post_id])
+    generation.bump()
+
+
+def refresh_counts(post_ids):
+    """Store each post's number of approved comments, for listings that show it."""
+    approved = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Post.objects.filter(pk__in=post_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+
+
+def report(comment, user=None, ip_address=None, reason=""):
+    """A reader reports a comment; enough reports hold it for a moderator."""
+    with transaction.atomic():
+        reports = Report.objects.filter(comment=comment, resolved=False)
+        already = reports.filter(user=user) if user else reports.filter(ip_address=ip_address)
+        if (user is None and ip_address is None) or already.exists():
+            return False
+        Report.objects.create(comment=comment, user=user, ip_address=ip_address, reason=reason)
+        ModerationEvent.objects.create(
+            comment=comment, actor=user, action="reported", note=reason[:200]
+        )
+        if (
+            comment.status == Comment.Status.APPROVED
+            and reports.count() >= settings.COMMENTS_REPORTS_TO_HOLD
+        ):
+            set_status(comment, Comment.Status.PENDING, action="held after reports")
+    return True
