@@ -16,5 +16,6 @@ def site(request):
             for item in NavigationItem.objects.select_related("page", "category")
         ]
         chrome = {"settings": settings, "navigation": navigation}
-        cache.set(key, chrome, 60 * 60)
+        # Creating the settings row on a new site bumps the generation: store under the new one.
+        cache.set(generation.cache_key("site-chrome"), chrome, 60 * 60)
     return {"site": chrome["settings"], "navigation": chrome["navigation"]}

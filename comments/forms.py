@@ -11,7 +11,10 @@ class CommentForm(forms.Form):
     name = forms.CharField(max_length=100, required=True)
     email = forms.EmailField(max_length=254, required=True, help_text="Never shown publicly.")
     url = forms.URLField(label="Website", max_length=300, required=False, assume_scheme="https")
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}))
+    # Not stripped by the field, so an all-blank comment gets our own message.
+    body = forms.CharField(
+        label="Comment", strip=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     notify = forms.BooleanField(label="Notify me of follow-up comments by e-mail", required=False)
     remember = forms.BooleanField(
@@ -27,8 +30,6 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
-        self.fields["body"].max_length = settings.COMMENTS_MAX_LENGTH
-        self.fields["body"].widget.attrs["maxlength"] = settings.COMMENTS_MAX_LENGTH
         if self.user is not None:
             for name in ("name", "email", "url", "remember"):
                 del self.fields[name]
@@ -44,6 +45,11 @@ class CommentForm(forms.Form):
         body = self.cleaned_data["body"].strip()
         if not body:
             raise forms.ValidationError("Please write something before sending.")
+        if len(body) > settings.COMMENTS_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Comments may be at most {settings.COMMENTS_MAX_LENGTH} characters; "
+                f"this one has {len(body)}."
+            )
         return body
 
     def clean_name(self):
