@@ -138,7 +138,7 @@ class AuthorArchive(PostListMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def _date_or_404(year, month, day):
+def date_or_404(year, month, day):
     try:
         return datetime.date(int(year), int(month), int(day))
     except ValueError as error:
@@ -150,7 +150,7 @@ def post_detail(request, year, month, day, slug):
         Post.objects.visible_to(request.user)
         .select_related("author", "featured_image")
         .prefetch_related("categories", "tags", "related"),
-        publish_date=_date_or_404(year, month, day),
+        publish_date=date_or_404(year, month, day),
         slug=slug,
     )
     return render(request, "blog/post_detail.html", post_page_context(request, post))

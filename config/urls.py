@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from blog import admin_views
+from comments.feeds import PostCommentsFeed
 
 admin.site.site_header = "Colloquy administration"
 admin.site.site_title = "Colloquy"
@@ -20,6 +21,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("comments/", include("comments.urls")),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/feed/$",
+        PostCommentsFeed(),
+        name="post_comments_feed",
+    ),
 ]
 
 

@@ -1,0 +1,58 @@
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from blog.models import Post
+from blog.views import date_or_404
+
+from .models import Comment
+
+FEED_SIZE = 50
+
+
+class PostCommentsFeed(Feed):
+    """RSS of a post's newest approved comments, at the post's address + feed/."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, year, month, day, slug):
+        return get_object_or_404(
+            Post.objects.published(), publish_date=date_or_404(year, month, day), slug=slug
+        )
+
+    def title(self, post):
+        return f"Comments on “{post.title}”"
+
+    def link(self, post):
+        return f"{post.get_absolute_url()}#comments"
+
+    def description(self, post):
+        return f"The discussion of “{post.title}”."
+
+    def items(self, post):
+        return (
+            Comment.objects.approved()
+            .filter(post=post)
+            .select_related("user", "post")
+            .order_by("-submitted_at")[:FEED_SIZE]
+        )
+
+    def item_title(self, comment):
+        return f"By {comment.author_name}"
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_link(self, comment):
+        return comment.get_absolute_url()
+
+    def item_guid(self, comment):
+        return f"comment-{comment.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, comment):
+        return comment.author_name
+
+    def item_pubdate(self, comment):
+        return comment.submitted_at
