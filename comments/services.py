@@ -33,7 +33,9 @@ def submit(comment, request=None, notify=False):
             comment=comment, action="submitted", to_status=comment.status, note=decision.reason
         )
         _after_change(comment)
-        transaction.on_commit(lambda: notifications.comment_submitted(comment, follow=notify))
+        transaction.on_commit(
+            lambda: notifications.comment_submitted(comment, follow=notify), robust=True
+        )
     return comment
 
 
@@ -55,7 +57,7 @@ def set_status(comment, status, actor=None, action=None, note=""):
         )
         _after_change(comment)
         if status == Comment.Status.APPROVED:
-            transaction.on_commit(lambda: notifications.comment_approved(comment))
+            transaction.on_commit(lambda: notifications.comment_approved(comment), robust=True)
     return True
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mail_views, views
 
 app_name = "comments"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_comment, name="edit"),
     path("<int:pk>/delete/", views.delete_comment, name="delete"),
     path("<int:pk>/report/", views.report_comment, name="report"),
+    # Links in e-mail: each carries a signed token.
+    path("moderate/<str:token>/", mail_views.moderate, name="moderate"),
+    path("follow/confirm/<str:token>/", mail_views.confirm_follow, name="confirm_follow"),
+    path("unsubscribe/<str:token>/", mail_views.unsubscribe, name="unsubscribe"),
 ]
