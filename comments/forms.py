@@ -12,9 +12,7 @@ class CommentForm(forms.Form):
     email = forms.EmailField(max_length=254, required=True, help_text="Never shown publicly.")
     url = forms.URLField(label="Website", max_length=300, required=False, assume_scheme="https")
     # Not stripped by the field, so an all-blank comment gets our own message.
-    body = forms.CharField(
-        label="Comment", strip=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
+    body = forms.CharField(label="Comment", strip=False, widget=forms.Textarea(attrs={"rows": 6}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     notify = forms.BooleanField(label="Notify me of follow-up comments by e-mail", required=False)
     remember = forms.BooleanField(

@@ -48,9 +48,10 @@ class Comment(models.Model):
         TRACKBACK = "trackback", "Trackback"
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
-    # The true parent, however deep; removing a comment never deletes its replies.
+    # The true parent, however deep. A comment with replies cannot be deleted on its own
+    # (remove it instead, leaving a placeholder); deleting the post takes the whole thread.
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies"
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     # Sortable path of the thread: ordering by it lists a discussion in display order.

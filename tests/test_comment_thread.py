@@ -202,3 +202,16 @@ def test_post_page_query_budget_is_the_same_for_5_and_500_comments(
         response = client.get(post.get_absolute_url())
 
     assert response.content.decode().count('class="comment depth-') == count // 2 * 2
+
+
+def test_a_comment_with_replies_cannot_be_deleted_alone_but_its_post_can(post):
+    from django.db.models import RestrictedError
+
+    top = make(post, "top")
+    make(post, "reply", parent=top)
+
+    with pytest.raises(RestrictedError):
+        top.delete()
+    post.delete()
+
+    assert not Comment.objects.exists()

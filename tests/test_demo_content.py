@@ -1,4 +1,5 @@
-"""`manage.py demo_content`: a whole demo blog, created once, and nothing else touched."""
+"""`manage.py demo_content`: a whole demo blog with its discussions, created once, and
+nothing else touched. The comments app's command runs the blog app's `demo_blog` first."""
 
 import io
 import re
@@ -7,14 +8,18 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
+from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
 from accounts import roles
-from blog.management.commands import demo_content
+from blog.management.commands import demo_blog
 from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings, TaggedPost
+from comments.management.commands import demo_content
+from comments.models import Comment, ModerationEvent, _path_segment
+from comments.text import render_comment
 
 from . import factories
 
@@ -26,7 +31,7 @@ AUTHOR_USERNAMES = {"helena.marchetti", "kwame.mensah", "leyla.karimi"}
 @pytest.fixture(autouse=True)
 def _small_images(monkeypatch):
     # Small pictures keep the renditions, and so the tests, quick.
-    monkeypatch.setattr(demo_content, "IMAGE_SIZE", (640, 400))
+    monkeypatch.setattr(demo_blog, "IMAGE_SIZE", (640, 400))
 
 
 def run(*args):
@@ -45,7 +50,8 @@ def snapshot():
         model.__name__: list(model.objects.order_by("pk").values())
         for model in (
             get_user_model(), Category, Post, Post.related.through, Post.categories.through,
-            PostImage, Page, SiteSettings, NavigationItem, Tag, TaggedPost,
+            PostImage, Page, SiteSettings, NavigationItem, Tag, TaggedPost, Comment,
+            ModerationEvent,
         )
     }  # fmt: skip
 
@@ -116,7 +122,7 @@ def test_images_are_figures_with_caption_and_credit():
         assert image.post_id and image.alt_text and image.caption and "©" in image.credit
         assert image.image.name.endswith(".jpg")
         assert (settings.MEDIA_ROOT / image.image.name).is_file()
-        assert (image.width, image.height) == demo_content.IMAGE_SIZE
+        assert (image.width, image.height) == demo_blog.IMAGE_SIZE
         assert image.renditions
 
     in_bodies = [image for image in images if f"(image:{image.pk})" in image.post.body]
@@ -178,15 +184,23 @@ def test_everything_made_passes_model_validation():
 def test_second_run_creates_and_changes_nothing():
     first = run()
     assert "15 created" in first
+    made = Comment.objects.count()
+    assert re.search(rf"comments\s+{made} created, *0 already there", first)
+    # A reader joins a demo discussion; the next run leaves the comment alone.
+    post = Post.objects.get(slug=demo_content.LONG_DISCUSSION)
+    Comment.objects.create(post=post, name="Reader", email="r@example.com", body="Hello.")
     before, files = snapshot(), media_files()
 
     second = run()
 
     assert snapshot() == before
+    assert Comment.objects.count() == made + 1
     assert media_files() == files
     assert "Nothing to add" in second
     assert re.search(r"posts\s+0 created, *15 already there", second)
     assert re.search(r"images\s+0 created, *6 already there", second)
+    assert re.search(r"discussions\s+0 created, *7 already there", second)
+    assert re.search(rf"comments\s+0 created, *{made} already there", second)
 
 
 def test_admin_login_prints_a_password_that_works_and_changes_it_each_time():
@@ -236,7 +250,7 @@ def test_leaves_other_content_alone():
     site.save()
     clash = factories.post(
         "On Bridges", slug="on-bridges", author=mine,
-        published_at=demo_content._when(-3, 12, 0),
+        published_at=demo_blog._when(-3, 12, 0),
     )  # fmt: skip
     before = {
         "clash": Post.objects.filter(pk=clash.pk).values().get(),
@@ -265,14 +279,18 @@ def test_leaves_other_content_alone():
     assert snapshot() == before
 
 
-def test_a_failed_run_leaves_nothing_behind(monkeypatch):
+@pytest.mark.parametrize(
+    ("command", "step"), [(demo_blog.Command, "make_pages"), (demo_content.Command, "plant")]
+)
+def test_a_failed_run_leaves_nothing_behind(monkeypatch, command, step):
     def fail(self, *args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(demo_content.Command, "make_pages", fail)
+    monkeypatch.setattr(command, step, fail)
     with pytest.raises(RuntimeError):
         run()
     assert not Post.objects.exists() and not PostImage.objects.exists()
+    assert not Comment.objects.exists()
     assert not [path for path in media_files() if "images/" in path.as_posix()]
 
 
@@ -296,3 +314,111 @@ def test_the_site_shows_the_demo(client, settings):
         assert client.get(page.get_absolute_url()).status_code == 200, page.title
     for category in Category.objects.all():
         assert client.get(category.get_absolute_url()).status_code == 200, category.path
+
+
+# Discussions ------------------------------------------------------------------
+
+
+def test_demo_content_is_the_comments_apps_command():
+    # The blog app's part is `demo_blog`: the blog must not depend on comments.
+    commands = get_commands()
+    assert commands["demo_content"] == "comments"
+    assert commands["demo_blog"] == "blog"
+    assert issubclass(demo_content.Command, demo_blog.Command)
+
+
+def test_one_post_has_a_long_discussion_in_many_threads():
+    run()
+    post = Post.objects.get(slug=demo_content.LONG_DISCUSSION)
+    comments = list(post.comments.select_related("parent"))
+    approved = [comment for comment in comments if comment.status == Comment.Status.APPROVED]
+    assert len(approved) >= 200
+    assert len(approved) >= len(comments) * 0.9  # Mostly approved,
+    assert {comment.status for comment in comments} == set(Comment.Status.values)  # but not all.
+    assert sum(1 for comment in comments if comment.parent is None) >= 20
+    assert max(comment.depth for comment in comments) >= 3
+    assert len({comment.body for comment in comments}) >= len(comments) * 0.8
+    assert len({comment.author_name for comment in comments}) >= 30
+    assert any(comment.user_id == post.author_id for comment in comments)
+
+
+def test_discussions_are_saved_as_comment_save_would_have_saved_them():
+    run()
+    now = timezone.now()
+    comments = list(Comment.objects.select_related("parent", "post"))
+    assert len(comments) >= 250
+    for comment in comments:
+        assert comment.body_html == render_comment(comment.body)
+        assert comment.post.published_at < comment.submitted_at < now
+        parent, segment = comment.parent, _path_segment(comment.submitted_at)
+        if parent is None:
+            assert (comment.depth, comment.path) == (0, segment)
+        else:
+            assert parent.post_id == comment.post_id
+            assert comment.depth == parent.depth + 1
+            assert comment.path == f"{parent.path}/{segment}"
+            assert comment.submitted_at > parent.submitted_at
+            assert parent.status != Comment.Status.PENDING  # Nobody replies to the unseen.
+        assert (comment.user_id is None) == bool(comment.name)
+        assert comment.email and comment.user_agent == demo_content.DEMO_AGENT
+    # Each comment has its moderation history.
+    assert ModerationEvent.objects.filter(action="submitted").count() == len(comments)
+    for status in (Comment.Status.REMOVED, Comment.Status.SPAM):
+        moderated = ModerationEvent.objects.filter(
+            action=status, to_status=status, actor__username=demo_content.MODERATOR
+        )
+        assert moderated.count() == Comment.objects.filter(status=status).count()
+
+
+def test_several_posts_have_threaded_discussions():
+    run()
+    discussed = Post.objects.filter(comments__isnull=False).distinct()
+    assert discussed.count() >= 6
+    assert all(post.is_public for post in discussed)
+    deep = Comment.objects.filter(depth__gte=2).exclude(post__slug=demo_content.LONG_DISCUSSION)
+    assert deep.filter(status=Comment.Status.APPROVED).exists()
+    assert (
+        Comment.objects.exclude(post__slug=demo_content.LONG_DISCUSSION)
+        .filter(status=Comment.Status.PENDING)
+        .exists()
+    )
+    # The demo authors take part, under their own and each other's posts.
+    by_authors = Comment.objects.filter(user__username__in=AUTHOR_USERNAMES)
+    assert by_authors.exclude(user=models.F("post__author")).exists()
+    assert by_authors.filter(user=models.F("post__author")).exists()
+    for post in Post.objects.all():
+        assert post.comment_count == post.comments.approved().count(), post.slug
+
+
+def test_a_removed_comment_keeps_its_replies_under_a_placeholder(client):
+    run()
+    removed = Comment.objects.filter(
+        status=Comment.Status.REMOVED, replies__status=Comment.Status.APPROVED
+    ).distinct()
+    assert removed.count() >= 1
+    for comment in removed:
+        html = client.get(comment.post.get_absolute_url()).content.decode()
+        item = html.split(f'id="{comment.anchor}"', 1)[1]
+        assert item.index("This comment was removed.") < item.index('<ol class="children">')
+        assert escape(comment.body) not in html
+        for reply in comment.replies.approved():
+            assert reply.body_html in item
+
+
+def test_the_site_shows_the_discussions(client, settings):
+    settings.BLOG_POSTS_PER_PAGE = 50
+    run()
+    home = client.get("/").content.decode()
+    for post in Post.objects.published().filter(comment_count__gt=0):
+        count = post.comment_count
+        link = f'href="{post.get_absolute_url()}#comments">{count} comment{"s" * (count != 1)}</a>'
+        assert link in home, post.slug
+
+    post = Post.objects.get(slug=demo_content.LONG_DISCUSSION)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert f'<h2 id="comments-heading">{post.comment_count} comments</h2>' in html
+    assert html.count('class="comment depth-') == post.comments.approved().count() + (
+        post.comments.filter(status=Comment.Status.REMOVED).count()
+    )
+    assert html.count('<ol class="children">') >= 20
+    assert "awaiting moderation" not in html

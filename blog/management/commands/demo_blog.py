@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - the essays below are Markdown, one paragraph to a line.
-"""`manage.py demo_content`: fill an empty site with a realistic blog.
+"""`manage.py demo_blog`: fill an empty site with a realistic blog.
 
 The blog of an invented association publishing essays on peace and diplomacy:
 authors, a category tree, posts in every state, images drawn with Pillow,
@@ -12,6 +12,9 @@ is left as it is, and of the site settings only the fields still blank (or the
 default title) are filled in. A post's images, tags, categories and picks are
 made with the post. A second run therefore creates and changes nothing, except
 that `--admin-login` gives the "admin" superuser a new password each time.
+
+The blog app knows nothing of comments: `manage.py demo_content` (the comments
+app's command) runs this one and adds the discussions under the posts.
 """
 
 import io
@@ -863,6 +866,10 @@ class Command(BaseCommand):
             help=f"Where the site is served, for the printed admin login (default: {SITE_URL}).",
         )
 
+    # What the report counts, in its order; subclasses add their own kinds.
+    REPORTED = ("authors", "editors", "categories", "posts", "images", "pages",
+                "navigation links")  # fmt: skip
+
     def handle(self, *args, **options):
         self.created, self.present = Counter(), Counter()
         self.new_files = []
@@ -870,11 +877,7 @@ class Command(BaseCommand):
         password = None
         try:
             with transaction.atomic():
-                people = self.make_people()
-                categories = self.make_categories()
-                self.make_posts(people, categories)
-                pages = self.make_pages()
-                self.make_settings(pages, categories)
+                self.make_content()
                 if options["admin_login"]:
                     password = self.make_admin()
         except BaseException:
@@ -883,6 +886,18 @@ class Command(BaseCommand):
                 default_storage.delete(name)
             raise
         self.report(password)
+
+    def make_content(self):
+        """Everything but the admin, in one transaction; subclasses extend it.
+
+        Leaves the demo's people and posts in `self.people` and `self.posts`, by
+        username and by slug.
+        """
+        self.people = self.make_people()
+        categories = self.make_categories()
+        self.posts = self.make_posts(self.people, categories)
+        pages = self.make_pages()
+        self.make_settings(pages, categories)
 
     def tally(self, kind, created):
         (self.created if created else self.present)[kind] += 1
@@ -1044,10 +1059,9 @@ class Command(BaseCommand):
 
     def report(self, password):
         self.stdout.write("Demo content:")
-        for kind in ("authors", "editors", "categories", "posts", "images", "pages",
-                     "navigation links"):  # fmt: skip
+        for kind in self.REPORTED:
             self.stdout.write(
-                f"  {kind:<17}{self.created[kind]:>3} created,{self.present[kind]:>3} already there"
+                f"  {kind:<17}{self.created[kind]:>4} created,{self.present[kind]:>4} already there"
             )
         filled = self.created["site settings"]
         self.stdout.write(
