@@ -67,7 +67,7 @@ def moderate(request, token):
         context["message"] = "This comment was removed; only the admin can bring it back."
         return _page(request, "confirm_action", context, 409)
     elif request.method == "POST":
-        services.set_status(comment, status, actor=moderator, action=event_action)
+        services.moderate(comment, status, actor=moderator, action=event_action)
         context["message"] = done
     else:
         context["can_act"] = True

@@ -44,13 +44,16 @@ def set_status(comment, status, actor=None, action=None, note=""):
     previous = comment.status
     if previous == status:
         return False
+    actor = actor if actor is not None and actor.is_authenticated else None
+    action = action or status
     with transaction.atomic():
         comment.status = status
-        comment.save(update_fields=["status"])
+        comment.status_reason = (f"{action} by {actor.get_username()}" if actor else action)[:200]
+        comment.save(update_fields=["status", "status_reason"])
         ModerationEvent.objects.create(
             comment=comment,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            action=action or status,
+            actor=actor,
+            action=action,
             from_status=previous,
             to_status=status,
             note=note,
@@ -59,6 +62,30 @@ def set_status(comment, status, actor=None, action=None, note=""):
         if status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment), robust=True)
     return True
+
+
+# A moderator's final word on a comment settles the reports about it; back to pending does not.
+SETTLES_REPORTS = {Comment.Status.APPROVED, Comment.Status.SPAM, Comment.Status.REMOVED}
+
+
+def moderate(comment, status, actor, action, note=""):
+    """A moderator's decision: set the status and settle the comment's open reports.
+
+    Returns whether the status changed. Approving a comment that is already public still
+    settles its reports (the moderator has looked and keeps it), and the log says so.
+    """
+    with transaction.atomic():
+        settled = 0
+        if status in SETTLES_REPORTS:
+            settled = Report.objects.filter(comment=comment, resolved=False).update(resolved=True)
+        if settled:
+            note = "; ".join(filter(None, [note, f"{settled} report(s) resolved"]))
+        changed = set_status(comment, status, actor=actor, action=action, note=note)
+        if not changed and settled:
+            ModerationEvent.objects.create(
+                comment=comment, actor=actor, action="reports resolved", note=note
+            )
+    return changed
 
 
 def edit(comment, body):

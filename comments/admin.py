@@ -1,0 +1,447 @@
+"""The moderation side of the comments app: the queue, the lists and the reports."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+
+from core import generation
+
+from . import services
+from .models import Comment, ModerationEvent, ModerationRule, Report
+
+MODERATE = "comments.moderate_comment"
+
+# The words the event log uses for each moderator decision.
+DECISIONS = {
+    Comment.Status.APPROVED: "approved",
+    Comment.Status.PENDING: "unapproved",
+    Comment.Status.SPAM: "marked as spam",
+    Comment.Status.REMOVED: "removed",
+}
+
+
+def _moderates(request):
+    return request.user.has_perm(MODERATE)
+
+
+def _open_reports():
+    return Report.objects.filter(comment=OuterRef("pk"), resolved=False)
+
+
+def decide(request, comment, status, note=""):
+    """A moderator's decision from the admin; returns whether the status changed."""
+    return services.moderate(
+        comment, status, actor=request.user, action=DECISIONS[status], note=note
+    )
+
+
+def commenter(comment):
+    """(lookups, changelist parameters) selecting every comment by the same commenter:
+    the account when there is one, else the e-mail address among guests; or None."""
+    if comment.user_id:
+        return {"user": comment.user_id}, {"user__exact": comment.user_id}
+    if comment.email:
+        return (
+            {"user__isnull": True, "email__iexact": comment.email},
+            {"user__isnull": "True", "email__iexact": comment.email},
+        )
+    return None
+
+
+def changelist_url(**params):
+    return f"{reverse('admin:comments_comment_changelist')}?{urlencode(params)}"
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported (unresolved)"), ("no", "No open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(Exists(_open_reports()))
+        if self.value() == "no":
+            return queryset.exclude(Exists(_open_reports()))
+        return queryset
+
+
+class PostFilter(admin.RelatedOnlyFieldListFilter):
+    """The posts that have comments in the queue, by title, without loading their bodies."""
+
+    def field_choices(self, field, request, model_admin):
+        commented = model_admin.get_queryset(request).order_by().values("post")
+        return list(
+            field.related_model._default_manager.filter(pk__in=commented).values_list("pk", "title")
+        )
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ModerationEventInline(ReadOnlyInline):
+    model = ModerationEvent
+    verbose_name = "moderation event"
+    verbose_name_plural = "Moderation log"
+    fields = ("at", "actor", "action", "change", "note")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description="From → to")
+    def change(self, event):
+        if not (event.from_status or event.to_status):
+            return "—"
+        return f"{event.from_status or '—'} → {event.to_status or '—'}"
+
+
+class ReportInline(ReadOnlyInline):
+    model = Report
+    fields = ("created_at", "user", "ip_address", "reason", "resolved")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "excerpt",
+        "author",
+        "status_label",
+        "post_link",
+        "submitted_at",
+        "report_count",
+        "history_link",
+        "on_site",
+    )
+    list_display_links = ("excerpt",)
+    list_filter = (
+        "status",
+        ReportedFilter,
+        ("post", PostFilter),
+        "kind",
+    )
+    list_select_related = ("post", "user")
+    date_hierarchy = "submitted_at"
+    search_fields = ("body", "name", "email", "ip_address", "post__title", "user__username")
+    actions = ["approve", "unapprove", "mark_spam", "remove"]
+    inlines = [ReportInline, ModerationEventInline]
+    readonly_fields = (
+        "post_link",
+        "parent",
+        "kind",
+        "user",
+        "status_reason",
+        "commenter_history",
+        "submitted_at",
+        "edited_at",
+        "ip_address",
+        "user_agent",
+        "path",
+        "depth",
+    )
+
+    def get_queryset(self, request):
+        # Built here rather than by super(), whose ordering names the annotation below.
+        open_reports = (
+            _open_reports().order_by().values("comment").annotate(n=Count("pk")).values("n")
+        )
+        queryset = (
+            self.model._default_manager.get_queryset()
+            .select_related("post", "user")
+            .annotate(
+                queue_rank=Case(
+                    When(status=Comment.Status.PENDING, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
+                open_reports=Coalesce(Subquery(open_reports), 0),
+            )
+            .order_by(*self.get_ordering(request))
+        )
+        if not _moderates(request):
+            queryset = queryset.filter(post__author=request.user)
+        return queryset
+
+    def get_ordering(self, request):
+        return ["queue_rank", "-submitted_at", "-pk"]
+
+    def get_search_fields(self, request):
+        if _moderates(request):
+            return self.search_fields
+        return tuple(field for field in self.search_fields if field != "ip_address")
+
+    def get_fieldsets(self, request, obj=None):
+        moderates = _moderates(request)
+        fieldsets = [
+            (None, {"fields": ("post_link", "parent", "kind", "body")}),
+            (
+                "Commenter",
+                {
+                    "fields": (
+                        "user",
+                        "name",
+                        "email",
+                        "url",
+                        *(["commenter_history"] if moderates else []),
+                    )
+                },
+            ),
+            (
+                "Moderation",
+                {"fields": ("status", "status_reason", "submitted_at", "edited_at")},
+            ),
+        ]
+        if moderates:
+            fieldsets.append(
+                (
+                    "Technical",
+                    {"fields": ("ip_address", "user_agent", "path", "depth")},
+                )
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if _moderates(request):
+            return self.readonly_fields
+        return (*self.readonly_fields, "status")
+
+    def has_add_permission(self, request):
+        # Comments arrive through the site, where the policy and the anti-spam checks run.
+        return False
+
+    def has_moderate_permission(self, request):
+        return _moderates(request)
+
+    def view_on_site(self, comment):
+        # The permalink only leads somewhere for a public comment on a public post.
+        return comment.get_absolute_url() if self._is_on_site(comment) else None
+
+    @staticmethod
+    def _is_on_site(comment):
+        return comment.is_public and comment.post.is_public
+
+    # Saving and deleting -------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        status = obj.status
+        status_changed = change and "status" in form.changed_data
+        if status_changed:
+            # The rest is saved as typed; the status only moves through services, logged.
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if status_changed:
+            decide(request, obj, status, note="changed on the comment page")
+        else:
+            generation.bump()  # the body may have changed
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._after_delete([obj.post_id])
+
+    def delete_queryset(self, request, queryset):
+        post_ids = set(queryset.values_list("post_id", flat=True))
+        super().delete_queryset(request, queryset)
+        self._after_delete(post_ids)
+
+    def _after_delete(self, post_ids):
+        services.refresh_counts(post_ids)
+        generation.bump()
+
+    # Bulk actions --------------------------------------------------------------------
+
+    def _decide_all(self, request, queryset, status):
+        changed = sum(decide(request, comment, status) for comment in queryset)
+        unchanged = len(queryset) - changed
+        message = f"{DECISIONS[status].capitalize()} {changed} comment(s)."
+        if unchanged:
+            message += f" {unchanged} already had that status."
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._decide_all(request, queryset, Comment.Status.APPROVED)
+
+    @admin.action(
+        description="Unapprove selected comments (back to pending)", permissions=["moderate"]
+    )
+    def unapprove(self, request, queryset):
+        self._decide_all(request, queryset, Comment.Status.PENDING)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._decide_all(request, queryset, Comment.Status.SPAM)
+
+    @admin.action(description="Remove selected comments", permissions=["moderate"])
+    def remove(self, request, queryset):
+        self._decide_all(request, queryset, Comment.Status.REMOVED)
+
+    # Columns and read-only fields ----------------------------------------------------
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(70)
+
+    @admin.display(description="Author", ordering="name")
+    def author(self, comment):
+        if comment.user_id:
+            return format_html(
+                "{}<br><small>account {} · {}</small>",
+                comment.author_name,
+                comment.user.username,
+                comment.user.email or "no e-mail",
+            )
+        return format_html("{}<br><small>{}</small>", comment.author_name, comment.email or "—")
+
+    @admin.display(description="Post", ordering="post__title")
+    def post_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>',
+            comment.post.get_absolute_url(),
+            Truncator(comment.post.title).chars(60),
+        )
+
+    @admin.display(description="Status", ordering="queue_rank")
+    def status_label(self, comment):
+        if not comment.status_reason:
+            return comment.get_status_display()
+        return format_html(
+            "{}<br><small>{}</small>", comment.get_status_display(), comment.status_reason
+        )
+
+    @admin.display(description="Reports", ordering="open_reports")
+    def report_count(self, comment):
+        if not comment.open_reports:
+            return 0
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            reverse("admin:comments_report_changelist"),
+            urlencode({"comment": comment.pk, "resolved__exact": 0}),
+            comment.open_reports,
+        )
+
+    @admin.display(description="History")
+    def history_link(self, comment):
+        found = commenter(comment)
+        if found is None:
+            return "—"
+        return format_html('<a href="{}">all by them</a>', changelist_url(**found[1]))
+
+    @admin.display(description="Commenter's comments")
+    def commenter_history(self, comment):
+        found = commenter(comment)
+        if found is None:
+            return "No account or e-mail address to go by."
+        lookups, params = found
+        counts = dict(
+            Comment.objects.filter(**lookups)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        summary = format_html_join(
+            ", ",
+            "{} {}",
+            (
+                (counts[value], label.lower())
+                for value, label in Comment.Status.choices
+                if value in counts
+            ),
+        )
+        return format_html('<a href="{}">{}</a>', changelist_url(**params), summary)
+
+    @admin.display(description="On the site")
+    def on_site(self, comment):
+        if not self._is_on_site(comment):
+            return "—"
+        return format_html('<a href="{}">view</a>', comment.get_absolute_url())
+
+
+class ModerationRuleForm(forms.ModelForm):
+    class Meta:
+        model = ModerationRule
+        fields = ("list", "kind", "value", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        # As the model will store it, so that the uniqueness check sees the same value.
+        value = cleaned.get("value", "").strip()
+        if cleaned.get("kind") != ModerationRule.Kind.WORD:
+            value = value.lower()
+        cleaned["value"] = value
+        return cleaned
+
+
+@admin.register(ModerationRule)
+class ModerationRuleAdmin(admin.ModelAdmin):
+    form = ModerationRuleForm
+    list_display = ("value", "list", "kind", "note", "created_at")
+    list_filter = ("list", "kind")
+    search_fields = ("value", "note")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": ("list", "kind", "value", "note"),
+                "description": (
+                    "A new comment matching the disallowed list is marked as spam; one "
+                    "matching the moderation list waits for a moderator. Words match whole "
+                    "words anywhere in the comment, name, e-mail or website; an IP address "
+                    "ending in “.” or “*” matches a range; an e-mail address written as "
+                    "“@example.com” matches a whole domain."
+                ),
+            },
+        ),
+    )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("comment_link", "reason", "reporter", "created_at", "resolved")
+    list_filter = ("resolved", "created_at")
+    list_select_related = ("comment", "user")
+    search_fields = ("reason", "comment__body")
+    fields = ("comment_link", "reporter", "reason", "created_at", "resolved")
+    readonly_fields = ("comment_link", "reporter", "reason", "created_at")
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False  # readers report comments on the site
+
+    @admin.display(description="Comment", ordering="comment__submitted_at")
+    def comment_link(self, report):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:comments_comment_change", args=[report.comment_id]),
+            Truncator(report.comment.body).chars(80),
+        )
+
+    @admin.display(description="Reported by")
+    def reporter(self, report):
+        return report.user or report.ip_address or "—"
+
+    @admin.action(description="Mark selected reports as resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        count = queryset.filter(resolved=False).update(resolved=True)
+        self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)
