@@ -128,8 +128,8 @@ class Comment(models.Model):
     def author_url(self):
         if self.url:
             return self.url
-        if self.user_id and self.user.website:
-            return self.user.website
+        if self.user_id:
+            return self.user.website or self.user.get_absolute_url()
         return ""
 
     @property

@@ -463,3 +463,49 @@ def test_comment_counts_on_listings_follow_approvals(client, post):
     assert "1 comment" in client.get("/").content.decode()
     services.set_status(comment, Comment.Status.REMOVED)
     assert "1 comment" not in client.get("/").content.decode()
+
+
+def test_edit_link_shows_only_within_the_window(client_for, reader, post):
+    fresh = approved(post, user=reader, name="", body="Fresh")
+    approved(post, user=reader, name="", body="Old",
+             submitted_at=timezone.now() - timedelta(minutes=30))  # fmt: skip
+
+    html = discussion(client_for(reader).get(post.get_absolute_url()))
+
+    assert html.count("/edit/") == 1 and f"/comments/{fresh.pk}/edit/" in html
+    assert html.count(">Delete</button>") == 2
+
+
+def test_account_commenters_link_to_their_website_or_page(client, post, reader):
+    approved(post, user=reader, name="")
+    reader.website = ""
+    reader.save()
+
+    html = discussion(client.get(post.get_absolute_url()))
+
+    assert '<a href="/author/reader/" rel="nofollow ugc noopener">reader</a>' in html
+
+
+def test_signing_in_from_the_form_returns_to_it(client, post, reader):
+    login_link = f"/accounts/login/?next={post.get_absolute_url()}%23respond"
+    assert client.get(login_link).status_code == 200
+
+    response = client.post(
+        "/accounts/login/",
+        {"username": "reader", "password": "correct horse battery staple",
+         "next": f"{post.get_absolute_url()}#respond"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.get_absolute_url()}#respond"
+
+
+def test_sign_in_never_redirects_off_site(client, reader):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "reader", "password": "correct horse battery staple",
+         "next": "https://evil.example/"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]

@@ -51,3 +51,9 @@ def discussion(context, post):
         "open": post.accepts_comments,
         "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
     }
+
+
+@register.filter
+def editable_by(comment, user):
+    """Whether `user` may still edit `comment` (their own, within the edit window)."""
+    return comment.can_be_edited_by(user)
