@@ -23,7 +23,36 @@ RESERVED_SLUGS = {
 }  # fmt: skip
 
 
-class Category(models.Model):
+class PathTree(models.Model):
+    """A node of a tree that lives at "parent-slug/child-slug" (categories, pages)."""
+
+    class Meta:
+        abstract = True
+
+    def computed_path(self):
+        return f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+
+    def clean_tree(self, noun):
+        node = self.parent
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError({"parent": f"A {noun} cannot be inside itself."})
+            node = node.parent
+        if type(self).objects.filter(path=self.computed_path()).exclude(pk=self.pk).exists():
+            raise ValidationError({"slug": f"A {noun} with this address already exists."})
+
+    def save_tree(self, *args, **kwargs):
+        """Save, and when the path changed, move the children along."""
+        old_path = self.path
+        self.path = self.computed_path()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+
+
+class Category(PathTree):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, allow_unicode=True)
     parent = models.ForeignKey(
@@ -49,25 +78,12 @@ class Category(models.Model):
         return names
 
     def clean(self):
-        node = self.parent
-        while node is not None:
-            if node.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "A category cannot be inside itself."})
-            node = node.parent
-        path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        if Category.objects.filter(path=path).exclude(pk=self.pk).exists():
-            raise ValidationError({"slug": "A category with this slug is already there."})
+        self.clean_tree("category")
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name, allow_unicode=True)[:200] or "category"
-        old_path = self.path
-        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                for child in self.children.all():
-                    child.save()
+        self.save_tree(*args, **kwargs)
         generation.bump()
 
     def get_absolute_url(self):
@@ -394,7 +410,7 @@ class Post(models.Model):
         )
 
 
-class Page(models.Model):
+class Page(PathTree):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -422,26 +438,13 @@ class Page(models.Model):
             raise ValidationError({"slug": "This address is used by another part of the site."})
         if self.parent_id is None and re.fullmatch(r"\d+", self.slug or ""):
             raise ValidationError({"slug": "A top-level page cannot be a number (it is a year)."})
-        node = self.parent
-        while node is not None:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": "A page cannot be inside itself."})
-            node = node.parent
-        path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        if Page.objects.filter(path=path).exclude(pk=self.pk).exists():
-            raise ValidationError({"slug": "A page with this address already exists."})
+        self.clean_tree("page")
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "page"
-        old_path = self.path
-        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
         self.body_html = render_markdown(self.body, PostImage.objects.in_bulk(image_ids(self.body)))
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                for child in self.children.all():
-                    child.save()
+        self.save_tree(*args, **kwargs)
         generation.bump()
 
     def get_absolute_url(self):

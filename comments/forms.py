@@ -5,6 +5,18 @@ from . import antispam
 from .models import Comment
 
 
+def clean_comment_text(body, empty_message):
+    body = body.strip()
+    if not body:
+        raise forms.ValidationError(empty_message)
+    if len(body) > settings.COMMENTS_MAX_LENGTH:
+        raise forms.ValidationError(
+            f"Comments may be at most {settings.COMMENTS_MAX_LENGTH} characters; "
+            f"this one has {len(body)}."
+        )
+    return body
+
+
 class CommentForm(forms.Form):
     """ "Leave a reply": guests give a name and e-mail; signed-in readers only write."""
 
@@ -40,15 +52,9 @@ class CommentForm(forms.Form):
             self.initial.setdefault("token", antispam.form_token(post))
 
     def clean_body(self):
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError("Please write something before sending.")
-        if len(body) > settings.COMMENTS_MAX_LENGTH:
-            raise forms.ValidationError(
-                f"Comments may be at most {settings.COMMENTS_MAX_LENGTH} characters; "
-                f"this one has {len(body)}."
-            )
-        return body
+        return clean_comment_text(
+            self.cleaned_data["body"], "Please write something before sending."
+        )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -105,11 +111,6 @@ class CommentEditForm(forms.ModelForm):
         self.fields["body"].max_length = settings.COMMENTS_MAX_LENGTH
 
     def clean_body(self):
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError("Please write something, or delete the comment.")
-        if len(body) > settings.COMMENTS_MAX_LENGTH:
-            raise forms.ValidationError(
-                f"Comments may be at most {settings.COMMENTS_MAX_LENGTH} characters."
-            )
-        return body
+        return clean_comment_text(
+            self.cleaned_data["body"], "Please write something, or delete the comment."
+        )
