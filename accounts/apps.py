@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import roles, signals
+        from . import roles, signals, social
+
+        social.connect_receivers()
 
         post_migrate.connect(lambda **kwargs: roles.ensure_groups(), sender=self, weak=False)
         m2m_changed.connect(signals.sync_staff_flag, sender=self.get_model("User").groups.through)

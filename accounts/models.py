@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from core.images import validate_image
 
+from . import avatars
+
 
 def _validate_avatar(upload):
     validate_image(upload)
@@ -36,3 +38,22 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("blog:author", kwargs={"username": self.username})
+
+    def save(self, *args, **kwargs):
+        if self.avatar and not self.avatar._committed:
+            # A new upload (from the profile page or the admin): keep only a small square.
+            self.avatar = avatars.square(self.avatar)
+        super().save(*args, **kwargs)
+
+    @property
+    def avatar_url(self):
+        """The uploaded avatar, or initials on a colour of their own; no query either way."""
+        if self.avatar:
+            return self.avatar.url
+        return reverse(
+            "profile:initials_avatar",
+            kwargs={
+                "colour": avatars.colour_index(self.username),
+                "initials": avatars.initials(self.get_display_name(), self.username),
+            },
+        )

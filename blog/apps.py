@@ -19,11 +19,7 @@ def grant_blog_permissions(**kwargs):
     }  # fmt: skip
     roles.grant(
         {
-            roles.AUTHORS: [
-                *(f"blog.{name}" for name in post_perms + image_perms),
-                "blog.view_category",
-                "taggit.view_tag",
-            ],
+            roles.AUTHORS: [f"blog.{name}" for name in post_perms + image_perms],
             roles.EDITORS: [f"{app}.{name}" for app, names in everything.items() for name in names],
         }
     )

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +22,7 @@ from .rendering import image_ids, render_markdown, summary_html
 RESERVED_SLUGS = {
     "admin", "author", "category", "tag", "page", "feed", "comments", "search", "media",
     "static", "accounts", "markdownx", "sitemap.xml", "robots.txt", "wp-admin", "wp-content",
+    "like",
 }  # fmt: skip
 
 
@@ -256,6 +259,8 @@ class Post(models.Model):
     comments_open = models.BooleanField(default=True)
     # Approved comments, kept up to date by the comments app so listings need no count.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Readers who like the post, kept up to date by blog.likes for the same reason.
+    like_count = models.PositiveIntegerField(default=0, editable=False)
     related = models.ManyToManyField(
         "self",
         blank=True,
@@ -408,6 +413,46 @@ class Post(models.Model):
             .filter(score__gt=0)
             .order_by("-score", "-published_at")[:limit]
         )
+
+
+class PostLike(models.Model):
+    """A signed-in reader likes a post; once each."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_likes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="post_like_once_per_user"),
+        ]
+        indexes = [
+            # The post page's "latest likers".
+            models.Index(fields=["post", "-created_at"], name="post_like_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} likes {self.post}"
+
+
+# Deleting an account takes its likes with it (CASCADE); the posts' counts follow.
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _remember_liked_posts(sender, instance, **kwargs):
+    instance._liked_post_ids = list(
+        PostLike.objects.filter(user=instance).values_list("post_id", flat=True)
+    )
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def _recount_likes_of_deleted_user(sender, instance, **kwargs):
+    post_ids = getattr(instance, "_liked_post_ids", None)
+    if post_ids:
+        from . import likes  # blog.likes imports this module.
+
+        likes.refresh_counts(post_ids)
+        transaction.on_commit(generation.bump)
 
 
 class Page(PathTree):

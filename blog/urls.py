@@ -35,5 +35,6 @@ urlpatterns = [
         views.AuthorArchive.as_view(),
         name="author",
     ),
+    path("like/<int:post_id>/", views.like_post, name="like"),
     path("<path:path>/", views.page_detail, name="page"),
 ]

@@ -1,15 +1,17 @@
-"""The public site: home, posts, pages and archives."""
+"""The public site: home, posts, pages and archives, and liking posts."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
+from . import likes
 from .models import Category, Page, Post
 
 
@@ -162,7 +164,36 @@ def post_page_context(request, post):
         "post": post,
         "related_posts": post.related_posts(),
         "is_preview": not post.is_public,
+        "likes": likes.for_page(post, request.user) if post.is_public else None,
+        "likes_login_url": None if request.user.is_authenticated else likes.login_url(post),
     }
+
+
+@require_POST
+def like_post(request, post_id):
+    """Like or unlike (`action`) a published post: scripts get JSON, forms go back to it."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    wants_json = _wants_json(request)
+    if not request.user.is_authenticated:
+        if wants_json:
+            return JsonResponse({"login_url": likes.login_url(post)}, status=401)
+        return redirect(likes.login_url(post))
+    action = request.POST.get("action")
+    if action not in ("like", "unlike"):
+        return HttpResponseBadRequest("Say action=like or action=unlike.")
+    count = (likes.like if action == "like" else likes.unlike)(post, request.user)
+    if wants_json:
+        return JsonResponse(
+            {"liked": action == "like", "count": count, "summary": likes.summary(count)}
+        )
+    return redirect(f"{post.get_absolute_url()}#likes")
+
+
+def _wants_json(request):
+    # A form's own Accept header also ends in */*; only asking for JSON first counts.
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest" or (
+        request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
 
 
 def page_detail(request, path):

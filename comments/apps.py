@@ -25,4 +25,10 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
+        from accounts import personal_data
+
+        from .personal_data import CommentsData
+
         post_migrate.connect(grant_comment_permissions, sender=self)
+        # A person's page, data export and account deletion include their comments.
+        personal_data.register(CommentsData())

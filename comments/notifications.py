@@ -116,7 +116,13 @@ def moderation_queue_url():
 def _tell_moderators(comment):
     moderators = (
         get_user_model()
-        ._default_manager.with_perm(MODERATE_PERMISSION, is_active=True, include_superusers=True)
+        ._default_manager.with_perm(
+            MODERATE_PERMISSION,
+            is_active=True,
+            include_superusers=True,
+            # Two backends sign people in (username, allauth); permissions are Django's own.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(email="")
         .order_by("pk")
     )

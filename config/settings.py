@@ -45,6 +45,13 @@ INSTALLED_APPS = [
     "markdownx",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    # "Log in with …" providers; each needs a Social application in the admin.
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.facebook",
     "core",
     "accounts",
     "blog",
@@ -60,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.KeepSiteSettingsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                "accounts.social.context",
             ],
         },
     },
@@ -122,7 +132,13 @@ TASKS = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # Usernames: the admin's own login page, for staff.
+    "django.contrib.auth.backends.ModelBackend",
+    # E-mail addresses and social accounts: the site's sign-in (allauth).
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "blog:home"
 LOGOUT_REDIRECT_URL = "blog:home"
 AUTH_PASSWORD_VALIDATORS = [
@@ -131,6 +147,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (django-allauth): sign-up with e-mail and password, verified before the
+# first sign-in; usernames (in /author/<username>/) are generated, never typed.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.adapter.SignupForm"}
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # the link opens a page whose button confirms
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account, replaced once the new one is verified
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or address changes
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # changing the address asks for the password again
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the sender (DEFAULT_FROM_EMAIL) already names the site
+# Failed sign-ins, on the site and on the admin's login page (accounts/ratelimit.py):
+# LOGIN_FAILURE_LIMIT per e-mail address or username, LOGIN_FAILURE_IP_LIMIT per IP
+# address, within LOGIN_FAILURE_WINDOW seconds; then even the right password waits.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_IP_LIMIT = env.int("LOGIN_FAILURE_IP_LIMIT", default=20)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=5 * 60)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_FAILURE_IP_LIMIT}/{LOGIN_FAILURE_WINDOW}s/ip,"
+    f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW}s/key",
+}
+# Social applications (client id and secret) are records in the admin, not settings.
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a GET shows a button; only its POST leaves the site
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never join accounts on an e-mail match alone
+SOCIALACCOUNT_PROVIDERS = {"facebook": {"METHOD": "oauth2"}}  # no Facebook JavaScript SDK
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en-us")
 # The site's time zone: permalink dates and "one slug per day" are in it.
@@ -179,6 +230,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # HTTPS: one switch for everything that only works behind TLS, so a local
 # plain-HTTP run keeps working with DEBUG off.
 HTTPS = env.bool("HTTPS", default=False)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"  # links in account e-mail
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from accounts import ratelimit
 from blog import admin_views
 from comments.feeds import PostCommentsFeed
 
@@ -17,9 +17,12 @@ urlpatterns = [
         name="markdownx_markdownify",
     ),
     path("admin/markdownx/upload/", admin_views.image_upload, name="markdownx_upload"),
+    # Before the admin's own URLs: its login page, with failed log-ins rate limited.
+    path("admin/login/", ratelimit.limit_failed_logins(admin.site.login)),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-up, sign-in, e-mail, password and "Log in with …" (django-allauth).
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
     path("comments/", include("comments.urls")),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/feed/$",
@@ -27,6 +30,10 @@ urlpatterns = [
         name="post_comments_feed",
     ),
 ]
+
+
+# allauth's rate limits answer with this page too.
+handler429 = ratelimit.too_many_requests
 
 
 def media(request, path):

@@ -10,6 +10,7 @@ from comments import thread
 from comments.models import Comment
 
 from . import factories
+from .test_query_budgets import BUDGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +199,7 @@ def test_post_page_query_budget_is_the_same_for_5_and_500_comments(
     )
     client.get("/")  # warm the site settings cache
 
-    with django_assert_max_num_queries(5):  # the thread is one of the post page's five
+    with django_assert_max_num_queries(BUDGETS["post"]):  # the thread is one query of them
         response = client.get(post.get_absolute_url())
 
     assert response.content.decode().count('class="comment depth-') == count // 2 * 2

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from blog.models import Post
@@ -141,6 +142,7 @@ def test_sign_in_link_returns_to_the_form(client, post):
     html = client.get(post.get_absolute_url()).content.decode()
 
     assert f'href="/accounts/login/?next={post.get_absolute_url()}%23respond"' in html
+    assert "provider-icons" not in html  # no "Log in with …" until a Social application exists
 
 
 @pytest.mark.parametrize(
@@ -487,12 +489,15 @@ def test_account_commenters_link_to_their_website_or_page(client, post, reader):
 
 
 def test_signing_in_from_the_form_returns_to_it(client, post, reader):
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
     login_link = f"/accounts/login/?next={post.get_absolute_url()}%23respond"
-    assert client.get(login_link).status_code == 200
+    page = client.get(login_link)
+    assert page.status_code == 200
+    assert f'name="next" value="{post.get_absolute_url()}#respond"' in page.content.decode()
 
     response = client.post(
         "/accounts/login/",
-        {"username": "reader", "password": "correct horse battery staple",
+        {"login": reader.email, "password": "correct horse battery staple",
          "next": f"{post.get_absolute_url()}#respond"},
     )  # fmt: skip
 
@@ -500,12 +505,13 @@ def test_signing_in_from_the_form_returns_to_it(client, post, reader):
     assert response["Location"] == f"{post.get_absolute_url()}#respond"
 
 
-def test_sign_in_never_redirects_off_site(client, reader):
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/"])
+def test_sign_in_never_redirects_off_site(client, reader, target):
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
     response = client.post(
         "/accounts/login/",
-        {"username": "reader", "password": "correct horse battery staple",
-         "next": "https://evil.example/"},
-    )  # fmt: skip
+        {"login": reader.email, "password": "correct horse battery staple", "next": target},
+    )
 
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # Queries each page makes once the site settings and navigation are cached.
 BUDGETS = {
     "home": 4,  # count, posts, their categories, their tags
-    "post": 5,  # post with author and image, categories, tags, related posts, the discussion
+    "post": 6,  # post with author and image, categories, tags, related posts, likers, discussion
     "category": 5,  # the category, then as the home page
     "tag": 5,
     "author": 5,

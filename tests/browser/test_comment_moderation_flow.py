@@ -6,6 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -16,6 +18,7 @@ from tests import factories
 from .conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+User = get_user_model()
 
 
 def link_in(message, word):
@@ -82,12 +85,17 @@ def test_guest_comment_is_moderated_then_answered_in_a_thread(browser, live_serv
     expect(stranger.get_by_text("Patience is a form of respect.")).to_be_visible()
     assert any(m.to == ["writer@example.org"] for m in mail.outbox)
 
-    # A signed-in reader replies with the JavaScript reply form.
+    # A signed-in reader (e-mail address verified) replies with the JavaScript reply form.
+    EmailAddress.objects.create(
+        user=User.objects.get(username="reader"), email="reader@example.org", verified=True
+    )
     reader = visitor()
-    reader.goto(f"/accounts/login/?next={post.get_absolute_url()}")
-    reader.fill("#id_username", "reader")
-    reader.fill("#id_password", PASSWORD)
+    reader.goto(post.get_absolute_url())
+    reader.locator("#respond").get_by_role("link", name="Sign in").click()
+    reader.get_by_label("Email").fill("reader@example.org")
+    reader.get_by_label("Password").fill(PASSWORD)
     reader.get_by_role("button", name="Sign in").click()
+    expect(reader).to_have_url(re.compile(re.escape(post.get_absolute_url()) + "#respond$"))
     expect(reader.get_by_text("Commenting as reader.")).to_be_visible()
     reader.locator(f"#{comment.anchor} > article .comment-reply-link").click()
     expect(reader.locator(f"#{comment.anchor} > article + #respond")).to_be_visible()

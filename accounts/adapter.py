@@ -1,0 +1,61 @@
+"""How django-allauth signs people up and in on Colloquy (ACCOUNT_ADAPTER and friends)."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils.text import slugify
+
+from comments.net import client_ip
+
+# The username of someone who gave no name we can make one of.
+FALLBACK_USERNAME = "reader"
+
+
+def user_display(user):
+    return user.get_display_name()
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up (e-mail and password twice), plus the name shown on comments."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=150,
+        help_text="How your name appears on your comments.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["display_name", "email", "password1", "password2"]
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        # The same address the comment rate limits see: X-Forwarded-For is believed
+        # only from the proxies listed in COMMENTS_TRUSTED_PROXIES.
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's IP address.")
+        return address
+
+    def save_user(self, request, user, form, commit=True):
+        user.display_name = form.cleaned_data.get("display_name", "").strip()
+        return super().save_user(request, user, form, commit=commit)
+
+    def populate_username(self, request, user):
+        """A username from the person's name, never from the e-mail address: it is public
+        in /author/<username>/ links, and an address's first half should not be."""
+        if user.username:
+            return
+        names = [slugify(name) for name in (user.display_name, user.get_full_name())]
+        user.username = self.generate_unique_username([*names, FALLBACK_USERNAME])
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        name = data.get("name") or " ".join(
+            part for part in (data.get("first_name"), data.get("last_name")) if part
+        )
+        user.display_name = (name or "").strip()[:150]
+        return user
