@@ -1,17 +1,18 @@
 import re
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from core import generation
 from core.images import make_renditions, validate_image
@@ -261,6 +262,8 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     # Readers who like the post, kept up to date by blog.likes for the same reason.
     like_count = models.PositiveIntegerField(default=0, editable=False)
+    # PostgreSQL's weighted search words (blog.search), GIN-indexed there; unused on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     related = models.ManyToManyField(
         "self",
         blank=True,
@@ -347,7 +350,11 @@ class Post(models.Model):
         self.render()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt_html"}
+        old_path = self._stored_path()
         super().save(*args, **kwargs)
+        if old_path and old_path != self.get_absolute_url():
+            # Links to the old address keep working: blog.redirects answers them with a 301.
+            OldPostPath.objects.update_or_create(path=old_path, defaults={"post": self})
         ids = image_ids(self.body)
         if ids:
             # Images dropped into the editor before the post existed belong to it now.
@@ -358,6 +365,20 @@ class Post(models.Model):
         result = super().delete(*args, **kwargs)
         generation.bump()
         return result
+
+    def _stored_path(self):
+        """The address the saved row has now, before this save changes it."""
+        if self.pk is None:
+            return None
+        stored = Post.objects.filter(pk=self.pk).values("publish_date", "slug").first()
+        if stored is None:
+            return None
+        day = stored["publish_date"]
+        return reverse(
+            "blog:post",
+            kwargs={"year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}",
+                    "slug": stored["slug"]},
+        )  # fmt: skip
 
     def render(self):
         images = PostImage.objects.in_bulk(image_ids(self.body) + image_ids(self.excerpt))
@@ -453,6 +474,60 @@ def _recount_likes_of_deleted_user(sender, instance, **kwargs):
 
         likes.refresh_counts(post_ids)
         transaction.on_commit(generation.bump)
+
+
+# The search index (blog.search) follows a post's words, and its tags and categories,
+# which the admin saves after the post; renaming a tag or category re-files its posts.
+@receiver(post_save, sender=Post)
+@receiver(post_delete, sender=Post)
+def _reindex_post(sender, instance, **kwargs):
+    from . import search  # blog.search imports this module.
+
+    search.reindex([instance.pk])
+
+
+@receiver(m2m_changed, sender=TaggedPost)
+@receiver(m2m_changed, sender=Post.categories.through)
+def _reindex_filed_posts(sender, instance, action, reverse, pk_set, **kwargs):
+    from . import search
+
+    if not reverse and action in ("post_add", "post_remove", "post_clear"):
+        search.reindex([instance.pk])
+    elif reverse and action in ("post_add", "post_remove"):
+        search.reindex(pk_set)
+    elif reverse and action == "pre_clear":
+        instance._search_post_ids = _filed_post_ids(instance)
+    elif reverse and action == "post_clear":
+        search.reindex(getattr(instance, "_search_post_ids", []))
+
+
+def _filed_post_ids(label):
+    if isinstance(label, Category):
+        return list(label.posts.values_list("pk", flat=True))
+    return list(TaggedPost.objects.filter(tag=label).values_list("content_object", flat=True))
+
+
+@receiver(post_save, sender=Category)
+@receiver(post_save, sender=Tag)
+def _reindex_relabelled_posts(sender, instance, created, **kwargs):
+    from . import search
+
+    if not created:
+        search.reindex(_filed_post_ids(instance))
+
+
+@receiver(pre_delete, sender=Category)
+@receiver(pre_delete, sender=Tag)
+def _remember_unfiled_posts(sender, instance, **kwargs):
+    instance._search_post_ids = _filed_post_ids(instance)
+
+
+@receiver(post_delete, sender=Category)
+@receiver(post_delete, sender=Tag)
+def _reindex_unfiled_posts(sender, instance, **kwargs):
+    from . import search
+
+    search.reindex(getattr(instance, "_search_post_ids", []))
 
 
 class Page(PathTree):
@@ -575,3 +650,18 @@ class NavigationItem(models.Model):
         if self.category_id:
             return self.category.get_absolute_url()
         return self.url
+
+
+class OldPostPath(models.Model):
+    """An address a post had before its slug or date changed; it redirects to the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_paths")
+    path = models.CharField(max_length=300, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "old post address"
+        verbose_name_plural = "old post addresses"
+
+    def __str__(self):
+        return f"{self.path} → {self.post}"

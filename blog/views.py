@@ -1,17 +1,21 @@
-"""The public site: home, posts, pages and archives, and liking posts."""
+"""The public site: home, posts, pages and archives, search, and liking posts."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from . import likes
+from . import search as search_index
 from .models import Category, Page, Post
 
 
@@ -106,7 +110,12 @@ class CategoryArchive(PostListMixin, ListView):
         return f"Category: {self.category.name}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(archive_category=self.category, **kwargs)
+        return super().get_context_data(
+            archive_category=self.category,
+            feed_title=f"Category: {self.category.name}",
+            feed_url=reverse("blog:category_feed", kwargs={"path": self.category.path}),
+            **kwargs,
+        )
 
 
 class TagArchive(PostListMixin, ListView):
@@ -119,6 +128,13 @@ class TagArchive(PostListMixin, ListView):
 
     def get_heading(self):
         return f"Tag: {self.tag.name}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            feed_title=f"Tag: {self.tag.name}",
+            feed_url=reverse("blog:tag_feed", kwargs={"slug": self.tag.slug}),
+            **kwargs,
+        )
 
 
 class AuthorArchive(PostListMixin, ListView):
@@ -137,7 +153,12 @@ class AuthorArchive(PostListMixin, ListView):
         return self.author.get_display_name()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        return super().get_context_data(
+            author=self.author,
+            feed_title=f"Posts by {self.author.get_display_name()}",
+            feed_url=reverse("blog:author_feed", kwargs={"username": self.author.username}),
+            **kwargs,
+        )
 
 
 def date_or_404(year, month, day):
@@ -206,3 +227,30 @@ def page_detail(request, path):
         "blog/page_detail.html",
         {"page": page, "is_preview": page.status != Page.Status.PUBLISHED},
     )
+
+
+def search(request):
+    """Published posts matching `?q=`, best first, `?page=N` at a time."""
+    query = search_index.cleaned(request.GET.get("q", ""))
+    context = {"query": query, "searched": search_index.has_words(query)}
+    if context["searched"]:
+        paginator = Paginator(search_index.find(query), settings.BLOG_POSTS_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404("No such page of results.") from error
+        context.update(
+            paginator=paginator,
+            page_obj=page,
+            posts=page.object_list,
+            previous_url=_search_url(query, page.previous_page_number())
+            if page.has_previous()
+            else None,
+            next_url=_search_url(query, page.next_page_number()) if page.has_next() else None,
+        )
+    return render(request, "blog/search.html", context)
+
+
+def _search_url(query, number):
+    params = {"q": query, "page": number} if number > 1 else {"q": query}
+    return f"{reverse('blog:search')}?{urlencode(params)}"

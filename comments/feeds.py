@@ -1,8 +1,9 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from blog.models import Post
+from blog.models import Post, SiteSettings
 from blog.views import date_or_404
 
 from .models import Comment
@@ -56,3 +57,36 @@ class PostCommentsFeed(Feed):
 
     def item_pubdate(self, comment):
         return comment.submitted_at
+
+
+class SiteCommentsFeed(Feed):
+    """RSS of the newest approved comments on all published posts, at /comments/feed/."""
+
+    feed_type = Rss201rev2Feed
+
+    def title(self):
+        return f"Comments on {SiteSettings.load().title}"
+
+    def link(self):
+        return reverse("blog:home")
+
+    def description(self):
+        return "The newest comments on every post."
+
+    def items(self):
+        return (
+            Comment.objects.approved()
+            .filter(post__in=Post.objects.published())
+            .select_related("user", "post")
+            .order_by("-submitted_at")[:FEED_SIZE]
+        )
+
+    def item_title(self, comment):
+        return f"{comment.author_name} on “{comment.post.title}”"
+
+    item_description = PostCommentsFeed.item_description
+    item_link = PostCommentsFeed.item_link
+    item_guid = PostCommentsFeed.item_guid
+    item_guid_is_permalink = False
+    item_author_name = PostCommentsFeed.item_author_name
+    item_pubdate = PostCommentsFeed.item_pubdate

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "markdownx",
     "django_tasks",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.KeepSiteSettingsMiddleware",
+    # Last, so it sees the views' 404s: old post addresses answer 301 to the new ones.
+    "blog.redirects.OldPathRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -219,6 +222,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+# Feeds carry whole posts (True) or only their excerpts (False).
+FEED_FULL_CONTENT = env.bool("FEED_FULL_CONTENT", default=True)
 
 # The admin's Markdown editor posts to Colloquy's own preview and upload views.
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from accounts import ratelimit
 from blog import admin_views
-from comments.feeds import PostCommentsFeed
+from blog.sitemaps import SITEMAPS
+from comments.feeds import PostCommentsFeed, SiteCommentsFeed
 
 admin.site.site_header = "Colloquy administration"
 admin.site.site_title = "Colloquy"
@@ -23,11 +26,18 @@ urlpatterns = [
     # Sign-up, sign-in, e-mail, password and "Log in with …" (django-allauth).
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
+    path("comments/feed/", SiteCommentsFeed(), name="comments_feed"),
     path("comments/", include("comments.urls")),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/feed/$",
         PostCommentsFeed(),
         name="post_comments_feed",
+    ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots_txt",
     ),
 ]
 

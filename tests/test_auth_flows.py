@@ -212,7 +212,8 @@ def test_sign_up_verify_and_land_back_on_the_posts_form(client, post):
     invitation = client.get(post.get_absolute_url()).content.decode()
     assert f'href="/accounts/login/?next={post.get_absolute_url()}%23respond"' in invitation
     login_page = client.get(f"/accounts/login/?next={post.get_absolute_url()}%23respond")
-    signup_link = re.search(r'href="(/accounts/signup/\?[^"]+)"', login_page.content.decode())[1]
+    main = login_page.content.decode().split('<main id="content"', 1)[1]
+    signup_link = re.search(r'href="(/accounts/signup/\?[^"]+)"', main)[1]
     assert parse_qs(urlsplit(signup_link.replace("&amp;", "&")).query)["next"] == [form_url]
 
     response = sign_up(client, next_url=form_url)

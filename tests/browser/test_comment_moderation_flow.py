@@ -68,7 +68,7 @@ def test_guest_comment_is_moderated_then_answered_in_a_thread(browser, live_serv
     assert subjects["mod@example.org"] == "New comment awaiting moderation on “On patience”"
     confirmation = next(m for m in mail.outbox if m.to == ["grace@example.org"])
     guest.goto(link_in(confirmation, "/follow/"))
-    guest.get_by_role("button").click()
+    guest.locator("main").get_by_role("button").click()
 
     # The moderator approves it in the admin's queue.
     moderator = visitor()

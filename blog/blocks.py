@@ -1,0 +1,122 @@
+"""The footer's blocks: categories, monthly archives and a tag cloud.
+
+Each block is one aggregate query, and all three are cached together on the
+site-wide content generation. Nothing bumps the generation when a scheduled post
+goes live, so the entry also remembers when the next scheduled post is due and is
+rebuilt once that moment has passed.
+"""
+
+import math
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+
+from core import generation
+
+from .models import Category, Post, TaggedPost
+
+TAG_CLOUD_SIZE = 30
+TAG_SIZES = 5  # tag-size-1 … tag-size-5 in site.css
+TIMEOUT = 60 * 60
+
+
+def next_scheduled_at():
+    """When the next scheduled post goes live, or None."""
+    return (
+        Post.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+
+
+def cached(name, build):
+    """`build()`, kept until the content changes or the next scheduled post is due."""
+    key = generation.cache_key("blocks", name)
+    entry = cache.get(key)
+    if entry is None or (entry["stale_at"] and entry["stale_at"] <= timezone.now()):
+        entry = {"value": build(), "stale_at": next_scheduled_at()}
+        cache.set(key, entry, TIMEOUT)
+    return entry["value"]
+
+
+def categories():
+    """Categories with their number of published posts (a sub-category's posts not included)."""
+    now = timezone.now()
+    published = Q(posts__status=Post.Status.PUBLISHED, posts__published_at__lte=now)
+    rows = (
+        Category.objects.annotate(count=Count("posts", filter=published))
+        .filter(count__gt=0)
+        .order_by("path")
+    )
+    return [
+        {
+            "name": row.name,
+            "url": row.get_absolute_url(),
+            "count": row.count,
+            "depth": row.path.count("/"),
+        }
+        for row in rows
+    ]
+
+
+def monthly_archives():
+    """Months with published posts, newest first, by the permalink's (local) date."""
+    rows = (
+        Post.objects.published()
+        .annotate(month=TruncMonth("publish_date"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+    return [
+        {
+            "month": row["month"],
+            "url": reverse(
+                "blog:month",
+                kwargs={"year": row["month"].year, "month": f"{row['month'].month:02d}"},
+            ),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def tag_cloud(limit=TAG_CLOUD_SIZE):
+    """The `limit` most used tags of published posts, alphabetical, each with a size 1–5."""
+    rows = list(
+        TaggedPost.objects.filter(content_object__in=Post.objects.published())
+        .values("tag__name", "tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__name")[:limit]
+    )
+    if not rows:
+        return []
+    low, high = math.log(rows[-1]["count"]), math.log(rows[0]["count"])
+    spread = high - low or 1
+    return sorted(
+        (
+            {
+                "name": row["tag__name"],
+                "url": reverse("blog:tag", kwargs={"slug": row["tag__slug"]}),
+                "count": row["count"],
+                "size": 1 + round((math.log(row["count"]) - low) / spread * (TAG_SIZES - 1)),
+            }
+            for row in rows
+        ),
+        key=lambda tag: tag["name"].casefold(),
+    )
+
+
+def sidebar():
+    return cached(
+        "sidebar",
+        lambda: {
+            "categories": categories(),
+            "archives": monthly_archives(),
+            "tags": tag_cloud(),
+        },
+    )
