@@ -133,11 +133,11 @@ class AtomMixin:
 
 
 class LatestPostsFeed(PostFeed):
-    pass
+    """The whole site's newest posts, at /feed/."""
 
 
 class LatestPostsAtomFeed(AtomMixin, LatestPostsFeed):
-    pass
+    """The same as Atom, at /feed/atom/."""
 
 
 class CategoryFeed(PostFeed):
@@ -161,7 +161,7 @@ class CategoryFeed(PostFeed):
 
 
 class CategoryAtomFeed(AtomMixin, CategoryFeed):
-    pass
+    """A category's feed as Atom."""
 
 
 class TagFeed(PostFeed):
@@ -182,7 +182,7 @@ class TagFeed(PostFeed):
 
 
 class TagAtomFeed(AtomMixin, TagFeed):
-    pass
+    """A tag's feed as Atom."""
 
 
 class AuthorFeed(PostFeed):
@@ -203,4 +203,4 @@ class AuthorFeed(PostFeed):
 
 
 class AuthorAtomFeed(AtomMixin, AuthorFeed):
-    pass
+    """An author's feed as Atom."""

@@ -19,7 +19,7 @@ class Rejected(Exception):
 
 
 class RateLimited(Rejected):
-    pass
+    """Too many comments from one address: answered with 429, the text kept."""
 
 
 def form_token(post):
