@@ -83,11 +83,29 @@ class ReportedFilter(admin.SimpleListFilter):
 class PostFilter(admin.RelatedOnlyFieldListFilter):
     """The posts that have comments in the queue, by title, without loading their bodies."""
 
+    # No "-" choice for comments without a post: the "On" filter picks page comments.
+    include_empty_choice = False
+
     def field_choices(self, field, request, model_admin):
         commented = model_admin.get_queryset(request).order_by().values("post")
         return list(
             field.related_model._default_manager.filter(pk__in=commented).values_list("pk", "title")
         )
+
+
+class TargetFilter(admin.SimpleListFilter):
+    """Comments on posts, or on pages (imported from WordPress; pages take no new ones)."""
+
+    title = "what they are on"
+    parameter_name = "on"
+
+    def lookups(self, request, model_admin):
+        return [("post", "Posts"), ("page", "Pages")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("post", "page"):
+            return queryset.filter(**{f"{self.value()}__isnull": False})
+        return queryset
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -137,7 +155,7 @@ class CommentAdmin(admin.ModelAdmin):
         "excerpt",
         "author",
         "status_label",
-        "post_link",
+        "target_link",
         "submitted_at",
         "report_count",
         "history_link",
@@ -147,16 +165,25 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = (
         "status",
         ReportedFilter,
+        TargetFilter,
         ("post", PostFilter),
         "kind",
     )
-    list_select_related = ("post", "user")
+    list_select_related = ("post", "page", "user")
     date_hierarchy = "submitted_at"
-    search_fields = ("body", "name", "email", "ip_address", "post__title", "user__username")
+    search_fields = (
+        "body",
+        "name",
+        "email",
+        "ip_address",
+        "post__title",
+        "page__title",
+        "user__username",
+    )
     actions = ["approve", "unapprove", "mark_spam", "remove"]
     inlines = [ReportInline, ModerationEventInline]
     readonly_fields = (
-        "post_link",
+        "target_link",
         "parent",
         "kind",
         "user",
@@ -178,7 +205,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
         queryset = (
             self.model._default_manager.get_queryset()
-            .select_related("post", "user")
+            .select_related("post", "page", "user")
             .annotate(
                 queue_rank=Case(
                     When(status=Comment.Status.PENDING, then=Value(0)),
@@ -204,7 +231,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         moderates = _moderates(request)
         fieldsets = [
-            (None, {"fields": ("post_link", "parent", "kind", "body")}),
+            (None, {"fields": ("target_link", "parent", "kind", "body")}),
             (
                 "Commenter",
                 {
@@ -244,12 +271,12 @@ class CommentAdmin(admin.ModelAdmin):
         return _moderates(request)
 
     def view_on_site(self, comment):
-        # The permalink only leads somewhere for a public comment on a public post.
+        # The permalink only leads somewhere for a public comment on a public post or page.
         return comment.get_absolute_url() if self._is_on_site(comment) else None
 
     @staticmethod
     def _is_on_site(comment):
-        return comment.is_public and comment.post.is_public
+        return comment.is_public and comment.target_is_public
 
     # Saving and deleting -------------------------------------------------------------
 
@@ -323,12 +350,15 @@ class CommentAdmin(admin.ModelAdmin):
             )
         return format_html("{}<br><small>{}</small>", comment.author_name, comment.email or "—")
 
-    @admin.display(description="Post", ordering="post__title")
-    def post_link(self, comment):
+    @admin.display(description="On", ordering=Coalesce("post__title", "page__title"))
+    def target_link(self, comment):
+        link = (
+            '<a href="{}">{}</a>'
+            if comment.post_id
+            else '<a href="{}">{}</a> <small>(page)</small>'
+        )
         return format_html(
-            '<a href="{}">{}</a>',
-            comment.post.get_absolute_url(),
-            Truncator(comment.post.title).chars(60),
+            link, comment.target.get_absolute_url(), Truncator(comment.target.title).chars(60)
         )
 
     @admin.display(description="Status", ordering="queue_rank")

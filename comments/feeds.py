@@ -60,7 +60,7 @@ class PostCommentsFeed(Feed):
 
 
 class SiteCommentsFeed(Feed):
-    """RSS of the newest approved comments on all published posts, at /comments/feed/."""
+    """RSS of the newest approved comments on all published posts and pages, at /comments/feed/."""
 
     feed_type = Rss201rev2Feed
 
@@ -71,18 +71,18 @@ class SiteCommentsFeed(Feed):
         return reverse("blog:home")
 
     def description(self):
-        return "The newest comments on every post."
+        return "The newest comments on every post and page."
 
     def items(self):
         return (
             Comment.objects.approved()
-            .filter(post__in=Post.objects.published())
-            .select_related("user", "post")
+            .on_public_targets()
+            .select_related("user", "post", "page")
             .order_by("-submitted_at")[:FEED_SIZE]
         )
 
     def item_title(self, comment):
-        return f"{comment.author_name} on “{comment.post.title}”"
+        return f"{comment.author_name} on “{comment.target.title}”"
 
     item_description = PostCommentsFeed.item_description
     item_link = PostCommentsFeed.item_link

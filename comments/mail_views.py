@@ -49,7 +49,7 @@ def moderate(request, token):
         hint = " Moderate the comment in the admin instead." if problem == EXPIRED else ""
         return _page(request, "confirm_action", {**context, "message": problem + hint}, 400)
     comment_id, action, moderator_id = data
-    comment = Comment.objects.select_related("post", "user").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("post", "page", "user").filter(pk=comment_id).first()
     if comment is None:
         context["message"] = "This comment no longer exists."
         return _page(request, "confirm_action", context, 404)

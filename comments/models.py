@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.models import Page, Post
+
 from .text import render_comment
 
 
@@ -14,14 +16,36 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def thread_of(self, post):
-        """The post's discussion in display order, in one indexed query."""
+    def on_public_targets(self):
+        """Those on published posts and pages, where the public can read them."""
+        return self.filter(
+            Q(post__in=Post.objects.published()) | Q(page__status=Page.Status.PUBLISHED)
+        )
+
+    def on(self, target):
+        """The comments on `target`, a post or a page."""
+        return self.filter(**{target_field(target): target})
+
+    def thread_of(self, target):
+        """The discussion of a post or page in display order, in one indexed query."""
         return (
-            self.filter(post=post)
+            self.on(target)
             .exclude(status=Comment.Status.SPAM)
             .select_related("user")
             .order_by("path", "pk")
         )
+
+
+# What a comment can be on: the model's label, and the Comment field that points at it.
+TARGET_FIELDS = {"blog.post": "post", "blog.page": "page"}
+
+
+def target_field(target):
+    """The Comment field that points at `target`: "post" or "page"."""
+    try:
+        return TARGET_FIELDS[target._meta.label_lower]
+    except (AttributeError, KeyError) as error:
+        raise TypeError(f"Comments are on posts or pages, not on {target!r}.") from error
 
 
 def _path_segment(moment):
@@ -47,7 +71,15 @@ class Comment(models.Model):
         PINGBACK = "pingback", "Pingback"
         TRACKBACK = "trackback", "Trackback"
 
-    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="comments")
+    # A comment is on a post or (imported from WordPress) on a page: exactly one of the two.
+    post = models.ForeignKey(
+        "blog.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    page = models.ForeignKey(
+        "blog.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    # Its id on the site it was imported from; its anchor keeps it, so old links still work.
+    legacy_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     # The true parent, however deep. A comment with replies cannot be deleted on its own
     # (remove it instead, leaving a placeholder); deleting the post takes the whole thread.
     parent = models.ForeignKey(
@@ -89,14 +121,33 @@ class Comment(models.Model):
         ordering = ["path", "pk"]
         indexes = [
             models.Index(fields=["post", "path"], name="comment_thread"),
+            models.Index(fields=["page", "path"], name="comment_page_thread"),
             models.Index(fields=["status", "-submitted_at"], name="comment_queue"),
             models.Index(fields=["ip_address", "submitted_at"], name="comment_ip_recent"),
             models.Index(fields=["email", "status"], name="comment_email_status"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="comment_on_post_or_page",
+            ),
+            # The importer finds the comments it brought in earlier by these.
+            models.UniqueConstraint(
+                fields=["post", "legacy_id"],
+                condition=Q(legacy_id__isnull=False),
+                name="comment_post_legacy_id",
+            ),
+            models.UniqueConstraint(
+                fields=["page", "legacy_id"],
+                condition=Q(legacy_id__isnull=False),
+                name="comment_page_legacy_id",
+            ),
+        ]
         permissions = [("moderate_comment", "Can moderate comments")]
 
     def __str__(self):
-        return f"{self.author_name} on “{self.post}”"
+        return f"{self.author_name} on “{self.target}”"
 
     def save(self, *args, **kwargs):
         if not self.path:
@@ -116,7 +167,19 @@ class Comment(models.Model):
 
     @property
     def anchor(self):
-        return f"comment-{self.pk}"
+        """The HTML id in its discussion; an imported comment's is its old one."""
+        return f"comment-{self.pk if self.legacy_id is None else self.legacy_id}"
+
+    @property
+    def target(self):
+        """The post or the page the comment is on."""
+        return self.post if self.post_id else self.page
+
+    @property
+    def target_is_public(self):
+        if self.post_id:
+            return self.post.is_public
+        return self.page_id is not None and self.page.status == Page.Status.PUBLISHED
 
     @property
     def author_name(self):

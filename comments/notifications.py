@@ -47,7 +47,8 @@ def comment_submitted(comment, follow=False):
 
 def comment_approved(comment):
     """A comment became public: the post's author and subscribers to the thread hear of it."""
-    if not _first_approval(comment):
+    # A page (its comments imported, its discussion closed) has neither author nor subscribers.
+    if not comment.post_id or not _first_approval(comment):
         return
     told = _tell_post_author(comment)
     _tell_subscribers(comment, already_told=told)
@@ -128,13 +129,13 @@ def _tell_moderators(comment):
     )
     context = {
         "comment": comment,
-        "post": comment.post,
+        "target": comment.target,
         "author_email": _author_email(comment),
         "queue_url": moderation_queue_url(),
         "link_days": MODERATE_LINK_MAX_AGE.days,
         "site_title": _site_title(),
     }
-    subject = f"New comment awaiting moderation on “{comment.post.title}”"
+    subject = f"New comment awaiting moderation on “{comment.target.title}”"
     for moderator in moderators:
         links = {
             f"{action}_url": absolute_url(

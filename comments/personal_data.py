@@ -62,10 +62,12 @@ def _post(post):
 
 
 def export_comments(comments):
+    # A comment is on a post or on a page (imported ones can be): the other key is None.
     return [
         {
             "id": comment.pk,
-            "post": _post(comment.post),
+            "post": _post(comment.post) if comment.post_id else None,
+            "page": _post(comment.page) if comment.page_id else None,
             "in_reply_to": comment.parent_id,
             "submitted_at": comment.submitted_at,
             "edited_at": comment.edited_at,
@@ -78,7 +80,7 @@ def export_comments(comments):
             "user_agent": comment.user_agent,
             "url": absolute_url(comment.get_absolute_url()) if comment.is_public else "",
         }
-        for comment in comments.select_related("post").order_by("submitted_at", "pk")
+        for comment in comments.select_related("post", "page").order_by("submitted_at", "pk")
     ]
 
 
@@ -183,7 +185,9 @@ class CommentsData:
 
     def activity(self, request):
         user = request.user
-        comments = user_comments(user).select_related("post").order_by("-submitted_at", "-pk")
+        comments = (
+            user_comments(user).select_related("post", "page").order_by("-submitted_at", "-pk")
+        )
         page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
         for comment in page:
             comment.status_note = STATUS_NOTES.get(comment.status, "")

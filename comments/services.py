@@ -1,7 +1,7 @@
 """What happens to comments: posting, status changes, counts. Views and the admin call these."""
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -96,7 +96,8 @@ def edit(comment, body):
 
 
 def _after_change(comment):
-    refresh_counts([comment.post_id])
+    if comment.post_id:  # only posts keep a count; pages show none
+        refresh_counts([comment.post_id])
     generation.bump()
 
 
@@ -108,7 +109,51 @@ def refresh_counts(post_ids):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    post_ids = [pk for pk in post_ids if pk is not None]  # page comments have no post
     Post.objects.filter(pk__in=post_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+
+
+def reserve_anchor_ids(highest):
+    """Make every comment created from now on get a primary key above `highest`.
+
+    An imported comment's anchor is `comment-<its old id>`, a new one's `comment-<pk>`;
+    after importing old ids up to `highest`, new ids start above them so the two never
+    meet. The id sequence only ever moves forward.
+    """
+    highest = int(highest)
+    if highest < 1:
+        return
+    table = Comment._meta.db_table
+    column = Comment._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Works for identity columns too: they own a sequence just like serial ones.
+            cursor.execute(
+                f"""
+                SELECT setval(seq, GREATEST(
+                    %s,
+                    (SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}),
+                    COALESCE(pg_sequence_last_value(seq), 0)
+                ))
+                FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) AS owned
+                """,  # noqa: S608 - the model's own quoted names; the values are bound
+                [highest, quote(table), column],
+            )
+            # setval(NULL) quietly does nothing; a table without its sequence must not.
+            if cursor.fetchone()[0] is None:
+                raise RuntimeError(f"{table}.{column} has no sequence to advance.")
+        elif connection.vendor == "sqlite":
+            # Django's SQLite tables use AUTOINCREMENT: the next id is above sqlite_sequence's.
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [highest, table]
+            )
+            if cursor.rowcount == 0:  # no row yet: the table never had one inserted
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest]
+                )
+        else:
+            raise NotImplementedError(f"reserve_anchor_ids does not know {connection.vendor}.")
 
 
 def report(comment, user=None, ip_address=None, reason=""):

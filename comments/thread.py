@@ -1,4 +1,4 @@
-"""A post's discussion as the page shows it: built from one query, in linear time."""
+"""A post's or page's discussion as the page shows it: built from one query, in linear time."""
 
 from dataclasses import dataclass, field
 
@@ -119,9 +119,9 @@ def with_nesting(nodes):
     return nodes, after
 
 
-def build(post, own_pending_ids=(), page=1):
-    """The discussion of `post` for one viewer: one query, then linear passes."""
-    comments = list(Comment.objects.thread_of(post))
+def build(target, own_pending_ids=(), page=1):
+    """The discussion of `target` (a post or page) for one viewer: one query, then linear passes."""
+    comments = list(Comment.objects.thread_of(target))
     nodes = visible_nodes(comments, own_pending_ids)
     groups = top_level_groups(nodes)
     shown, page, pages = paginate(

@@ -7,6 +7,8 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:post_id>/", views.post_comment, name="post"),
     path("<int:pk>/", views.permalink, name="permalink"),
+    # Where an old link's #comment-N is, for the discussion script: kind is post or page.
+    path("on/<slug:kind>/<int:target_id>/<int:number>/", views.anchor, name="anchor"),
     path("<int:pk>/edit/", views.edit_comment, name="edit"),
     path("<int:pk>/delete/", views.delete_comment, name="delete"),
     path("<int:pk>/report/", views.report_comment, name="report"),

@@ -1,9 +1,10 @@
-"""Posting, editing, deleting and reporting comments, and comment permalinks."""
+"""Posting, editing, deleting and reporting comments, comment permalinks and old anchors."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
 from django.http import Http404, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, render
@@ -48,11 +49,11 @@ def _enforce_csrf_for_members(request):
     return None
 
 
-def _rejected(request, post, message, body, status):
+def _rejected(request, target, message, body, status):
     return render(
         request,
         "comments/rejected.html",
-        {"post": post, "message": message, "body": body},
+        {"target": target, "message": message, "body": body},
         status=status,
     )
 
@@ -111,26 +112,53 @@ def _after_posting(request, form, comment):
 
 
 def _location(comment, own_pending=()):
-    """The post's address, on the comment page that shows `comment`, at its anchor."""
-    comments = list(Comment.objects.thread_of(comment.post))
+    """The post's or page's address, on the comment page that shows `comment`, at its anchor."""
+    comments = list(Comment.objects.thread_of(comment.target))
     groups = thread.top_level_groups(thread.visible_nodes(comments, own_pending))
     page = thread.page_of(
         comment, groups, settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_NEWEST_FIRST
     )
     query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
-    return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
+    return f"{comment.target.get_absolute_url()}{query}#{comment.anchor}"
 
 
-def permalink(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+def _show(request, comment):
+    """Redirect to `comment` in its discussion, if this reader may see it there."""
     visible = comment.is_public or comment.pk in own_pending_ids(request)
-    if not (visible and comment.post.is_public):
+    if not (visible and comment.target_is_public):
         raise Http404("No such comment.")
     return HttpResponseRedirect(_location(comment, own_pending_ids(request)))
 
 
+def permalink(request, pk):
+    return _show(request, get_object_or_404(Comment.objects.select_related("post", "page"), pk=pk))
+
+
+# The kinds of discussion an old anchor can be in, and the lookup of their comments; by
+# pk, since that lookup turns an id too large for the database into no match, not an error.
+ANCHOR_KINDS = {"post": "post__pk", "page": "page__pk"}
+
+
+def anchor(request, kind, target_id, number):
+    """Where `#comment-<number>` on a post or page is: old links name comments on any
+    comment page, and fragments never reach the server, so the page's script asks here."""
+    if kind not in ANCHOR_KINDS:
+        raise Http404("No such discussion.")
+    named = Q(legacy_id=number) | Q(legacy_id__isnull=True, pk=number)
+    comment = (
+        Comment.objects.select_related("post", "page")
+        .filter(named, **{ANCHOR_KINDS[kind]: target_id})
+        # Should both match, the imported comment wins: the old links were made for it.
+        .order_by(F("legacy_id").asc(nulls_last=True))
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    return _show(request, comment)
+
+
 def _own_comment(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    comment = get_object_or_404(Comment.objects.select_related("post", "page"), pk=pk)
     if comment.user_id != request.user.pk:
         raise PermissionDenied
     return comment
@@ -142,7 +170,7 @@ def edit_comment(request, pk):
     if not comment.can_be_edited_by(request.user):
         minutes = settings.COMMENTS_EDIT_MINUTES
         return _rejected(
-            request, comment.post,
+            request, comment.target,
             f"Comments can be edited for {minutes} minutes after posting.", comment.body, 403,
         )  # fmt: skip
     form = CommentEditForm(request.POST or None, instance=comment)
@@ -152,7 +180,7 @@ def edit_comment(request, pk):
     return render(
         request,
         "comments/edit.html",
-        {"form": form, "comment": comment, "post": comment.post},
+        {"form": form, "comment": comment, "target": comment.target},
         status=400 if form.errors else 200,
     )
 
@@ -164,7 +192,7 @@ def delete_comment(request, pk):
     services.set_status(
         comment, Comment.Status.REMOVED, actor=request.user, action="deleted by author"
     )
-    return HttpResponseRedirect(f"{comment.post.get_absolute_url()}#comments")
+    return HttpResponseRedirect(f"{comment.target.get_absolute_url()}#comments")
 
 
 @csrf_exempt
@@ -174,7 +202,7 @@ def report_comment(request, pk):
     if refusal is not None:
         return refusal
     comment = get_object_or_404(
-        Comment.objects.approved().select_related("post"), pk=pk, post__in=Post.objects.published()
+        Comment.objects.approved().on_public_targets().select_related("post", "page"), pk=pk
     )
     services.report(
         comment,
@@ -182,4 +210,4 @@ def report_comment(request, pk):
         ip_address=client_ip(request),
         reason=request.POST.get("reason", "")[:300],
     )
-    return render(request, "comments/reported.html", {"comment": comment, "post": comment.post})
+    return render(request, "comments/reported.html", {"comment": comment})

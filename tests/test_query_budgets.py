@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from blog.models import SiteSettings
+from comments.models import Comment
 
 from . import factories
 
@@ -21,7 +22,7 @@ BUDGETS = {
     "year": 6,  # as the home page, plus the previous and next years with posts
     "month": 6,
     "day": 8,  # previous and next days and months
-    "page": 1,
+    "page": 2,  # the page, its discussion (imported comments; none costs the same query)
 }
 
 
@@ -45,7 +46,10 @@ def build_site(size, author):
         main.related.add(other)
     for n in range(size):
         factories.post_image(post=main, caption=f"Extra {n}")
-    factories.page("About", body="About us.")
+    about = factories.page("About", body="About us.")
+    for n in range(size):  # comments on pages come from WordPress imports
+        top = Comment.objects.create(page=about, name=f"R{n}", body="Hi.", status="approved")
+        Comment.objects.create(page=about, parent=top, name="S", body="Yes.", status="approved")
     return main
 
 

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from .. import thread
 from ..forms import CommentForm
-from ..models import Comment
+from ..models import Comment, target_field
 from ..views import own_pending_ids, remembered_author
 
 register = template.Library()
@@ -17,10 +17,26 @@ def _page(request):
 
 
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
-def discussion(context, post):
-    """A post's comments and the reply form, for the viewer in `context`."""
+def discussion(context, target):
+    """The comments on a post or page, and a post's reply form, for the viewer in `context`.
+
+    Pages show their (imported) comments read-only, and nothing at all when they have none.
+    """
     request = context["request"]
-    discussion = thread.build(post, own_pending_ids(request), _page(request))
+    kind = target_field(target)
+    discussion = thread.build(target, own_pending_ids(request), _page(request))
+    shared = {
+        "request": request,
+        "user": request.user,
+        "target": target,
+        "kind": kind,
+        "author_id": getattr(target, "author_id", None),
+        "thread": discussion,
+        "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
+    }
+    if kind != "post":
+        return {**shared, "open": False, "show": bool(discussion.nodes)}
+    post = target
     form = context.get("comment_form")
     replying_to = None
     if form is None:
@@ -42,14 +58,12 @@ def discussion(context, post):
     elif getattr(form, "cleaned_data", None):
         replying_to = form.cleaned_data.get("parent")
     return {
-        "request": request,
-        "user": request.user,
+        **shared,
+        "show": True,
         "post": post,
-        "thread": discussion,
         "form": form,
         "replying_to": replying_to,
         "open": post.accepts_comments,
-        "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
     }
 
 

@@ -1,6 +1,33 @@
 /* "Reply" without leaving the page: the reply form (#respond) moves to just under the
    comment, with its hidden `parent` field set; "Cancel reply" puts it back. Without
-   JavaScript the same links load ?replytocom=ID#respond and the server does the work. */
+   JavaScript the same links load ?replytocom=ID#respond and the server does the work.
+
+   An old link names a comment by its anchor (#comment-123), perhaps one on another
+   comment page (?cpage=N): when no element here has that id, ask the server where it is.
+   The discussion's data-anchor-url is that address with 0 in place of the number. */
+(function () {
+  "use strict";
+
+  var match = /^#comment-(\d+)$/.exec(window.location.hash);
+  var discussion = document.querySelector(".discussion[data-anchor-url]");
+  if (!match || !discussion || document.getElementById("comment-" + match[1])) {
+    return;
+  }
+  // Should the page we are sent to lack the comment after all, do not go round in circles.
+  var key = "comment-anchor-sought:" + match[1];
+  try {
+    if (Date.now() - Number(window.sessionStorage.getItem(key)) < 10000) {
+      return;
+    }
+    window.sessionStorage.setItem(key, String(Date.now()));
+  } catch (error) {
+    return; // No storage to remember the attempt in: better no redirect than a loop.
+  }
+  window.location.replace(
+    discussion.getAttribute("data-anchor-url").replace(/\/0\/$/, "/" + match[1] + "/")
+  );
+})();
+
 (function () {
   "use strict";
 
