@@ -193,7 +193,7 @@ class PostImageAdmin(admin.ModelAdmin):
     list_display = ("thumbnail", "alt_text", "caption", "credit", "post", "created_at")
     list_select_related = ("post",)
     search_fields = ("alt_text", "caption", "credit")
-    fields = ("image", "alt_text", "caption", "credit", "source_url", "post")
+    fields = ("image", "alt_text", "caption", "credit", "source_url", "description", "post")
     raw_id_fields = ("post",)
 
     def get_queryset(self, request):
@@ -211,6 +211,8 @@ class PostImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Image")
     def thumbnail(self, image):
+        if not image.image:
+            return "(file missing)"
         return format_html(
             '<img src="{}" alt="" style="max-height:3rem;max-width:5rem">', image.image.url
         )

@@ -88,7 +88,8 @@ class PostFeed(Feed):
 
     def item_guid(self, post):
         # Like WordPress's: the post's number on the site, so it survives a new slug or date.
-        return f"{settings.SITE_URL}/?p={post.pk}"
+        # An imported post keeps the one it had, so feed readers do not show it again.
+        return post.guid or f"{settings.SITE_URL}/?p={post.pk}"
 
     item_guid_is_permalink = False
 

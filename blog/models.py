@@ -163,6 +163,9 @@ class PostImage(models.Model):
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(max_length=300, blank=True, help_text="e.g. “Jane Doe © Reuters”")
     source_url = models.URLField("source link", max_length=500, blank=True)
+    description = models.TextField(
+        blank=True, help_text="Longer notes about the image; not shown with the figure."
+    )
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -192,15 +195,20 @@ class PostImage(models.Model):
             entries.append(f"{self.image.url} {self.width}w")
         return ", ".join(entries)
 
-    def save(self, *args, **kwargs):
-        file_changed = self.pk is None or self._file_changed()
+    def save(self, *args, rerender_posts=True, **kwargs):
+        """`rerender_posts=False` is for callers that render the posts themselves (imports)."""
+        # A new record made from another one's file brings that one's renditions along.
+        file_changed = (self.pk is None and not self.renditions) or (
+            self.pk is not None and self._file_changed()
+        )
         super().save(*args, **kwargs)
         if file_changed and self.image:
             self.renditions = {str(w): name for w, name in make_renditions(self.image.name).items()}
             super().save(update_fields=["renditions"])
-        # The words of a figure live here, so the posts that show it render again.
-        for post in self._posts_showing_it():
-            post.save()
+        if rerender_posts:
+            # The words of a figure live here, so the posts that show it render again.
+            for post in self._posts_showing_it():
+                post.save()
 
     def delete(self, *args, **kwargs):
         showing = list(self._posts_showing_it())
@@ -258,6 +266,8 @@ class Post(models.Model):
     publish_date = models.DateField(editable=False)
     sticky = models.BooleanField(default=False, help_text="Keep at the top of the home page.")
     comments_open = models.BooleanField(default=True)
+    # The feed id readers' feed readers already know, for a post that came from elsewhere.
+    guid = models.CharField("feed id", max_length=500, blank=True, editable=False)
     # Approved comments, kept up to date by the comments app so listings need no count.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     # Readers who like the post, kept up to date by blog.likes for the same reason.

@@ -32,7 +32,7 @@ POEM_PLACEHOLDER = re.compile("\x02poem:(\\d+)\x03")
 SAFE_URL_SCHEMES = {"http", "https", "mailto"}
 RENDERER_ID = re.compile(r"(?:fn|fnref\d*):[\w-]+|image-\d+")
 RENDERER_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "figure", "caption", "credit",
-                    "poem"}  # fmt: skip
+                    "poem", "is-missing"}  # fmt: skip
 URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "cite"}
 
@@ -151,7 +151,7 @@ class FigureTreeprocessor(Treeprocessor):
     def _fill_img(self, img, record=None):
         record = record or self._record(img)
         img.attrib.clear()
-        if record is None:
+        if record is None or not record.image:
             return False
         img.set("src", record.image.url)
         img.set("alt", record.alt_text)
@@ -168,11 +168,19 @@ class FigureTreeprocessor(Treeprocessor):
 
     def _figure(self, img):
         record = self._record(img)
-        if record is None or not self._fill_img(img, record):
+        if record is None:
             return None
         figure = etree.Element("figure", {"class": "figure", "id": f"image-{record.pk}"})
-        figure.append(img)
-        img.tail = None
+        if record.image:
+            self._fill_img(img, record)
+            figure.append(img)
+            img.tail = None
+        else:
+            # The file is missing (an import could not find it): the words say what it was.
+            figure.set("class", "figure is-missing")
+        if not record.image and not (record.caption or record.credit):
+            caption = etree.SubElement(figure, "figcaption")
+            etree.SubElement(caption, "span", {"class": "caption"}).text = record.alt_text
         if record.caption or record.credit:
             caption = etree.SubElement(figure, "figcaption")
             if record.caption:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +71,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.KeepSiteSettingsMiddleware",
-    # Last, so it sees the views' 404s: old post addresses answer 301 to the new ones.
+    # Addresses of the WordPress site an import came from (/?p=12, /old/permalink/, …).
+    "wordpress.redirects.LegacyLinkMiddleware",
+    # Last, so it sees the views' 404s first: old post addresses answer 301 to the new ones.
     "blog.redirects.OldPathRedirectMiddleware",
 ]
 
@@ -197,8 +200,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# WordPress exports uploaded in the admin hold commenters' e-mail and IP addresses: they
+# are kept out of the public media, and deleted once imported.
+IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "imports")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": IMPORTS_ROOT, "base_url": None},
+    },
     "staticfiles": {
         # Hashed, compressed files need `collectstatic`; DEBUG serves them as they are.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
