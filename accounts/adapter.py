@@ -38,6 +38,18 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("Unable to determine the client's IP address.")
         return address
 
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """Someone who only ever signed in through another site has no password to type
+        again: asking would forbid them from setting their first one. Their session is the
+        proof we have, as it was when they signed in."""
+        user = getattr(self.request, "user", None)
+        signed_in_elsewhere = (
+            user is not None and user.is_authenticated and not user.has_usable_password()
+        )
+        if signed_in_elsewhere and not self.get_reauthentication_methods(user):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data.get("display_name", "").strip()
         return super().save_user(request, user, form, commit=commit)

@@ -148,6 +148,21 @@ def test_setting_a_first_password_has_the_site_layout(client):
     assert_site_page(client.get("/accounts/password/set/"))
 
 
+def test_someone_who_signed_in_elsewhere_can_set_a_first_password(client):
+    social_only = factories.user("social")
+    social_only.set_unusable_password()
+    social_only.save()
+    client.force_login(social_only)
+
+    response = client.post(
+        "/accounts/password/set/", {"password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    social_only.refresh_from_db()
+    assert social_only.check_password(PASSWORD)
+
+
 @pytest.mark.parametrize(
     "url",
     [
