@@ -576,3 +576,27 @@ def test_a_missing_file_or_media_folder_is_a_clear_error(tmp_path):
         run(tmp_path / "nope.xml")
     with pytest.raises(CommandError, match="media folder .* does not exist"):
         run(write(tmp_path, [WPItem(1)]), "--media-dir", str(tmp_path / "nope"))
+
+
+def test_a_terminal_sees_a_progress_bar(tmp_path, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    path = write(tmp_path, [WPItem(n) for n in range(1, 30)])
+
+    call_command("import_wordpress", str(path), stdout=io.StringIO(), stderr=terminal)
+
+    assert "\rImporting [" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\n")
+
+
+def test_no_progress_bar_when_the_output_is_not_a_terminal(tmp_path):
+    errors = io.StringIO()
+
+    call_command("import_wordpress", str(write(tmp_path, [WPItem(1)])), stderr=errors,
+                 stdout=io.StringIO())  # fmt: skip
+
+    assert errors.getvalue() == ""

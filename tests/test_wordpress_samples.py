@@ -60,6 +60,7 @@ def expected(path):
             "password": item.findtext(q("post_password")) or "",
             "content": item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded") or "",
             "url": item.findtext(q("attachment_url")) or "",
+            "parent": int(item.findtext(q("post_parent")) or 0),
             "comments": [
                 {
                     "id": int(c.findtext(q("comment_id"))),
@@ -174,3 +175,22 @@ def _captions(content):
         text = re.sub(r"<[^>]+>", " ", match.group(1) or match.group(2) or "")
         text = html.unescape(text).replace("(C)", " ").replace("©", " ")
         yield " ".join(re.findall(r"\w+", text))
+
+
+def test_attachment_pages_lead_to_the_post_that_shows_the_image(sample, client):
+    data = expected(sample)
+    Importer(sample).run()
+    public = {i["id"] for i in content_items(data, "post") if i["status"] == "publish"
+              and not i["password"]}  # fmt: skip
+    attachments = [
+        i for i in data["items"]
+        if i["type"] == "attachment" and IMAGE.search(i["url"]) and i["parent"] in public
+    ]  # fmt: skip
+
+    for entry in attachments:
+        parts = urlsplit(entry["link"])
+        old = parts.path + (f"?{parts.query}" if parts.query else "")
+        response = client.get(old)
+        post = ImportedItem.objects.get(kind="post", key=str(entry["parent"])).post
+        assert response.status_code == 301, old
+        assert response["Location"].startswith(post.get_absolute_url()), old

@@ -305,7 +305,9 @@ class Importer:
     def _known(self, kind):
         """{key: ImportedItem} for this site and kind, from earlier runs (read once a run)."""
         if kind not in self._rows:
-            rows = ImportedItem.objects.filter(site=self.site_key, kind=kind)
+            rows = ImportedItem.objects.filter(site=self.site_key, kind=kind).select_related(
+                "post", "page", "image", "category", "tag", "user"
+            )
             self._rows[kind] = {row.key: row for row in rows}
         return self._rows[kind]
 
@@ -450,11 +452,9 @@ class Importer:
         self.files = {}  # upload key ("2010/10/photo.jpg") -> PostImage
         self.variants = {}  # "source:digest" -> PostImage with a use's own words
         self._media_index = None
-        for row in ImportedItem.objects.filter(site=self.site_key, kind=Kind.FILE).select_related(
-            "image"
-        ):
+        for key, row in self._known(Kind.FILE).items():
             if row.image_id:
-                self.files[row.key] = row.image
+                self.files[key] = row.image
         known = self._known(Kind.ATTACHMENT)
         with self._read(1) as source:
             for record in wxr.read(source):
@@ -524,7 +524,7 @@ class Importer:
     def _attach_file(self, record, item, key):
         """Copy the image's file from the media folder into storage; False if it is missing."""
         found = self._find_media(key, item.meta.get("_wp_attached_file", ""))
-        label = item.label if item else key
+        label = item.label
         if found is None:
             self.report.problem(
                 label,
@@ -636,20 +636,33 @@ class Importer:
                 self.pages[wp_id] = row.page
             else:
                 self._guarded(_entry_label(pages[wp_id]), "page", self._new_page, pages[wp_id])
+        self._attach_images_to_their_posts()
         for wp_id, post in self.posts.items():
             self.addresses[wp_id] = post.get_absolute_url()
         for wp_id, page in self.pages.items():
             self.addresses[wp_id] = page.get_absolute_url()
 
+    def _attach_images_to_their_posts(self):
+        """An attachment belongs to the post WordPress uploaded it to (its attachment page
+        leads there), unless it already belongs to a post here."""
+        by_post = defaultdict(list)
+        for wp_id, record in self.images.items():
+            parent = self.posts.get(self.entries[wp_id].parent)
+            if parent is not None and record.post_id is None:
+                record.post = parent
+                by_post[parent.pk].append(record.pk)
+        for post_id, image_ids in by_post.items():
+            PostImage.objects.filter(pk__in=image_ids).update(post_id=post_id)
+
     def _is_content(self, entry):
         return entry.status not in NOT_CONTENT_STATUSES and entry.status != "trash"
 
-    def _dates(self, entry):
-        """(published_at, is_known): WordPress's GMT date, else its local date in its zone."""
-        gmt = _parse_date(entry.date_gmt)
+    def _moment(self, date, date_gmt):
+        """(when, is_known): WordPress's GMT date, else its local date in the site's zone."""
+        gmt = _parse_date(date_gmt)
         if gmt is not None:
             return gmt.replace(tzinfo=UTC), True
-        local = _parse_date(entry.date)
+        local = _parse_date(date)
         if local is None:
             return timezone.now(), False
         if self.offset is not None:
@@ -657,7 +670,7 @@ class Importer:
         return timezone.make_aware(local), True
 
     def _new_post(self, entry):
-        published_at, _ = self._dates(entry)
+        published_at, _ = self._moment(entry.date, entry.date_gmt)
         post = Post(
             title=_clean_text(entry.title)[:300] or "(no title)",
             slug=(entry.slug or "")[:200],
@@ -798,7 +811,7 @@ class Importer:
         digest = hashlib.sha256("\x00".join(words.values()).encode()).hexdigest()[:16]
         key = f"{source}:{digest}"
         if key not in self.variants:
-            row = ImportedItem.objects.filter(site=self.site_key, kind=Kind.FIGURE, key=key).first()
+            row = self._known(Kind.FIGURE).get(key)
             variant = row.image if row is not None else None
             if variant is None:
                 variant = PostImage(
@@ -816,7 +829,7 @@ class Importer:
     def _import_post(self, item):
         entry = self.entries[item.wp_id]
         post = self.posts[item.wp_id]
-        published_at, dated = self._dates(entry)
+        published_at, dated = self._moment(entry.date, entry.date_gmt)
         status = POST_STATUSES.get(item.status, Post.Status.DRAFT)
         if item.password:
             status = Post.Status.PRIVATE
@@ -927,9 +940,7 @@ class Importer:
             self.commented_posts.add(post.pk)
 
     def _import_comment(self, comment, parent, instance, target):
-        submitted_at, _ = self._dates(
-            Entry(0, "", "", "", "", "", "", 0, 0, comment.date, comment.date_gmt, "")
-        )
+        submitted_at, _ = self._moment(comment.date, comment.date_gmt)
         status = COMMENT_STATUSES.get(comment.approved, Comment.Status.PENDING)
         body = content.comment_text(comment.content) or "(empty comment)"
         wanted = {
