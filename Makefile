@@ -22,9 +22,10 @@ run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Lint, check migrations, then run the whole test suite (browser tests need /usr/bin/chromium).
+## Lint, check migrations, then run the whole test suite on every CPU (browser tests need
+## /usr/bin/chromium).
 test: $(STAMP) check
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/ruff check .

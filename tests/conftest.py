@@ -1,3 +1,5 @@
+import os
+import re
 import shutil
 
 import pytest
@@ -21,10 +23,22 @@ def _isolated(settings, tmp_path):
         },
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    _own_redis_database(settings)
     cache.clear()
     yield
     cache.clear()
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+def _own_redis_database(settings):
+    """Parallel test workers (pytest-xdist) each clear the cache: give each its own Redis DB."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache_settings = settings.CACHES["default"]
+    if not worker.startswith("gw") or not cache_settings["BACKEND"].endswith("RedisCache"):
+        return
+    number = int(worker[2:]) % 15 + 1  # Redis has databases 0-15; 0 is the site's own
+    location = re.sub(r"/\d*$", "", cache_settings["LOCATION"]) + f"/{number}"
+    settings.CACHES = {"default": {**cache_settings, "LOCATION": location}}
 
 
 @pytest.fixture

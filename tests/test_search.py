@@ -128,13 +128,13 @@ def test_results_are_paginated(client, settings):
     assert found == {f"Report {n}" for n in range(5)}
 
 
-@pytest.mark.parametrize("page", ["4", "0", "-1", "abc", "1.5", "9" * 30])
-def test_a_page_past_the_results_is_not_found(client, settings, page):
+@pytest.mark.parametrize("number", ["4", "0", "-1", "abc", "1.5", "9" * 30])
+def test_a_page_past_the_results_is_not_found(client, settings, number):
     settings.BLOG_POSTS_PER_PAGE = 2
     for n in range(5):
         factories.post(f"Report {n}", body="About the river.")
 
-    assert client.get(URL, {"q": "river", "page": page}).status_code == 404
+    assert client.get(URL, {"q": "river", "page": number}).status_code == 404
 
 
 @pytest.mark.parametrize("q", ["", "   ", None])
