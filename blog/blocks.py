@@ -1,9 +1,9 @@
 """The footer's blocks: categories, monthly archives and a tag cloud.
 
 Each block is one aggregate query, and all three are cached together on the
-site-wide content generation. Nothing bumps the generation when a scheduled post
-goes live, so the entry also remembers when the next scheduled post is due and is
-rebuilt once that moment has passed.
+site-wide content generation. Nothing is saved when a scheduled post goes live: the
+next one's time is a clock of core.pagecache, which starts a new generation once that
+moment has passed.
 """
 
 import math
@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from core import generation
+from core import generation, pagecache
 
 from .models import Category, Post, TaggedPost
 
@@ -35,12 +35,13 @@ def next_scheduled_at():
 
 def cached(name, build):
     """`build()`, kept until the content changes or the next scheduled post is due."""
+    pagecache.next_change()  # moves to a new generation once a scheduled post is due
     key = generation.cache_key("blocks", name)
-    entry = cache.get(key)
-    if entry is None or (entry["stale_at"] and entry["stale_at"] <= timezone.now()):
-        entry = {"value": build(), "stale_at": next_scheduled_at()}
-        cache.set(key, entry, TIMEOUT)
-    return entry["value"]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    return value
 
 
 def categories():

@@ -38,8 +38,7 @@ def unlike(post, user):
 def _settle(post, changed):
     if changed:
         refresh_counts([post.pk])
-        # After the commit, so no page is cached under the new generation with the old count.
-        transaction.on_commit(generation.bump)
+        generation.bump()
     post.like_count = Post.objects.values_list("like_count", flat=True).get(pk=post.pk)
     return post.like_count
 

@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from core.pagecache import public_page
+
 from . import feeds, views
 
 app_name = "blog"
@@ -9,51 +11,63 @@ CATEGORY_PATH = r"(?P<path>[-\w]+(?:/[-\w]+)*?)"
 
 urlpatterns = [
     # Feeds first: "category/news/feed/" would otherwise be the archive of a "news/feed".
-    path("feed/", feeds.LatestPostsFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
-    re_path(rf"^category/{CATEGORY_PATH}/feed/$", feeds.CategoryFeed(), name="category_feed"),
+    path("feed/", public_page(feeds.LatestPostsFeed()), name="feed"),
+    path("feed/atom/", public_page(feeds.LatestPostsAtomFeed()), name="feed_atom"),
+    re_path(
+        rf"^category/{CATEGORY_PATH}/feed/$",
+        public_page(feeds.CategoryFeed()),
+        name="category_feed",
+    ),
     re_path(
         rf"^category/{CATEGORY_PATH}/feed/atom/$",
-        feeds.CategoryAtomFeed(),
+        public_page(feeds.CategoryAtomFeed()),
         name="category_feed_atom",
     ),
-    re_path(r"^tag/(?P<slug>[-\w]+)/feed/$", feeds.TagFeed(), name="tag_feed"),
-    re_path(r"^tag/(?P<slug>[-\w]+)/feed/atom/$", feeds.TagAtomFeed(), name="tag_feed_atom"),
-    re_path(r"^author/(?P<username>[\w.@+-]+)/feed/$", feeds.AuthorFeed(), name="author_feed"),
+    re_path(r"^tag/(?P<slug>[-\w]+)/feed/$", public_page(feeds.TagFeed()), name="tag_feed"),
+    re_path(
+        r"^tag/(?P<slug>[-\w]+)/feed/atom/$", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"
+    ),
+    re_path(
+        r"^author/(?P<username>[\w.@+-]+)/feed/$",
+        public_page(feeds.AuthorFeed()),
+        name="author_feed",
+    ),
     re_path(
         r"^author/(?P<username>[\w.@+-]+)/feed/atom/$",
-        feeds.AuthorAtomFeed(),
+        public_page(feeds.AuthorAtomFeed()),
         name="author_feed_atom",
     ),
-    re_path(rf"^{PAGE}$", views.HomeView.as_view(), name="home"),
+    re_path(rf"^{PAGE}$", public_page(views.HomeView.as_view()), name="home"),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
-        views.post_detail,
+        public_page(views.post_detail),
         name="post",
     ),
     re_path(
         rf"^(?P<year>[0-9]{{4}})/(?P<month>[0-9]{{2}})/(?P<day>[0-9]{{2}})/{PAGE}$",
-        views.DayArchive.as_view(),
+        public_page(views.DayArchive.as_view()),
         name="day",
     ),
     re_path(
         rf"^(?P<year>[0-9]{{4}})/(?P<month>[0-9]{{2}})/{PAGE}$",
-        views.MonthArchive.as_view(),
+        public_page(views.MonthArchive.as_view()),
         name="month",
     ),
-    re_path(rf"^(?P<year>[0-9]{{4}})/{PAGE}$", views.YearArchive.as_view(), name="year"),
+    re_path(
+        rf"^(?P<year>[0-9]{{4}})/{PAGE}$", public_page(views.YearArchive.as_view()), name="year"
+    ),
     re_path(
         rf"^category/{CATEGORY_PATH}/{PAGE}$",
-        views.CategoryArchive.as_view(),
+        public_page(views.CategoryArchive.as_view()),
         name="category",
     ),
-    re_path(rf"^tag/(?P<slug>[-\w]+)/{PAGE}$", views.TagArchive.as_view(), name="tag"),
+    re_path(rf"^tag/(?P<slug>[-\w]+)/{PAGE}$", public_page(views.TagArchive.as_view()), name="tag"),
     re_path(
         rf"^author/(?P<username>[\w.@+-]+)/{PAGE}$",
-        views.AuthorArchive.as_view(),
+        public_page(views.AuthorArchive.as_view()),
         name="author",
     ),
     path("like/<int:post_id>/", views.like_post, name="like"),
     path("search/", views.search, name="search"),
-    path("<path:path>/", views.page_detail, name="page"),
+    path("<path:path>/", public_page(views.page_detail), name="page"),
 ]

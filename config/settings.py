@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and sign-in: a kept page for an anonymous reader costs no query.
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,7 +121,8 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every process), else local memory.
+# Cache: Redis when REDIS_URL is set, else files in CACHE_DIR. Either way every process
+# (web workers, the task worker) shares it, as the content generation needs.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -130,7 +133,27 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
+# Whole pages for anonymous readers (core.pagecache): how long the cache keeps one (0: not
+# at all), and how long a CDN or proxy in front may keep one without asking again.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=60)
+# A reader with one of these cookies, or a session, may see something made for them alone:
+# never a kept page.
+PAGE_CACHE_PERSONAL_COOKIES = [
+    "messages",  # django.contrib.messages
+    "comment_author",  # comments: "remember me"
+    "comments_pending",  # comments: this browser's comments awaiting approval
+]
+# Query parameters that select a different kept page; any other one gets a fresh page.
+PAGE_CACHE_QUERY_PARAMETERS = ["cpage", "replytocom"]
 
 # Background work (e-mail, imports) runs in `manage.py db_worker`.
 TASKS = {

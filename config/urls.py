@@ -9,6 +9,7 @@ from accounts import ratelimit
 from blog import admin_views
 from blog.sitemaps import SITEMAPS
 from comments.feeds import PostCommentsFeed, SiteCommentsFeed
+from core.pagecache import public_page
 
 admin.site.site_header = "Colloquy administration"
 admin.site.site_title = "Colloquy"
@@ -26,17 +27,17 @@ urlpatterns = [
     # Sign-up, sign-in, e-mail, password and "Log in with …" (django-allauth).
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
-    path("comments/feed/", SiteCommentsFeed(), name="comments_feed"),
+    path("comments/feed/", public_page(SiteCommentsFeed()), name="comments_feed"),
     path("comments/", include("comments.urls")),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/feed/$",
-        PostCommentsFeed(),
+        public_page(PostCommentsFeed()),
         name="post_comments_feed",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        public_page(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots_txt",
     ),
 ]

@@ -8,6 +8,7 @@ at once, in every process that shares the cache.
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 
 KEY = "content-generation"
 
@@ -27,9 +28,19 @@ def current():
 
 
 def bump():
-    """Mark everything cached so far as stale; returns the new generation."""
+    """Mark everything cached so far as stale, now and, inside a transaction, again once
+    it commits: a page made in between from the data as it was before the commit must not
+    be kept under the new generation. Returns the new generation."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_increment)
+    return _increment()
+
+
+def _increment():
     try:
-        return cache.incr(KEY)
+        generation = cache.incr(KEY)
+        cache.touch(KEY, None)  # the file cache's incr() stores with the default timeout
+        return generation
     except ValueError:
         cache.add(KEY, _fresh(), timeout=None)
         return cache.get(KEY)

@@ -23,17 +23,21 @@ def _isolated(settings, tmp_path):
         },
     }
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    _own_redis_database(settings)
+    _own_cache(settings, tmp_path)
     cache.clear()
     yield
     cache.clear()
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
-def _own_redis_database(settings):
-    """Parallel test workers (pytest-xdist) each clear the cache: give each its own Redis DB."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+def _own_cache(settings, tmp_path):
+    """Each test clears the cache: parallel test workers (pytest-xdist) must not share one.
+    A file cache gets the test's own folder, Redis a database per worker."""
     cache_settings = settings.CACHES["default"]
+    if cache_settings["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {"default": {**cache_settings, "LOCATION": str(tmp_path / "cache")}}
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw") or not cache_settings["BACKEND"].endswith("RedisCache"):
         return
     number = int(worker[2:]) % 15 + 1  # Redis has databases 0-15; 0 is the site's own

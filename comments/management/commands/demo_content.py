@@ -21,7 +21,6 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from blog.management.commands import demo_blog
@@ -548,7 +547,7 @@ class Command(demo_blog.Command):
             discussed.append(post.pk)
         if discussed:
             services.refresh_counts(discussed)
-            transaction.on_commit(generation.bump)
+            generation.bump()
 
     def plant(self, post, roots, times, now):
         """Save a discussion level by level, each level in one query and in path order

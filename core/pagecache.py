@@ -1,0 +1,172 @@
+"""Whole pages for anonymous readers, kept in the shared cache.
+
+A view opts in with `@public_page`. The middleware then keeps the page it renders for a
+reader who carries no personal cookie (no session, no "remember me", no pending comment,
+no message), under the site-wide content generation: whatever bumps the generation makes
+every kept page stale at once, in every process that shares the cache. Anything that
+changes by the clock alone (a scheduled post going live) is a registered clock: a page
+kept before that moment is thrown away once it has passed.
+
+A reader who carries a personal cookie never gets a kept page and never has theirs kept,
+so nobody sees another person's page. Kept pages answer conditional requests (ETag and
+Last-Modified) with 304 and tell a CDN or proxy in front how long it may keep them.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from . import generation
+
+_clocks = []
+NEXT_CHANGE = "next-change"
+UNKNOWN = object()
+
+
+def register_clock(next_change):
+    """`next_change()` returns when public content next changes by itself, or None."""
+    _clocks.append(next_change)
+
+
+def public_page(view):
+    """Mark what `view` renders as the same for every anonymous reader."""
+
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+    wrapper.__name__ = getattr(view, "__name__", type(view).__name__)
+    wrapper.__doc__ = view.__doc__
+    wrapper.__wrapped__ = view
+    return wrapper
+
+
+def is_personal(request):
+    """A request that may see something made for this reader alone."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or any(
+        name in cookies for name in settings.PAGE_CACHE_PERSONAL_COOKIES
+    )
+
+
+class PageCacheMiddleware:
+    """Answers anonymous readers from the cache; keeps what `@public_page` views render."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or is_personal(request):
+            response = self.get_response(request)
+            if getattr(response, "public_page", False):
+                _mark_private(response)
+            return response
+
+        key = _key(request)
+        entry = cache.get(key) if key else None
+        if entry is not None:
+            if not _expired(entry):
+                return _answer(request, _restore(entry), entry)
+            generation.bump()
+            key = _key(request)
+
+        response = self.get_response(request)
+        if not getattr(response, "public_page", False):
+            return response
+        if not _keepable(response):
+            _mark_private(response)
+            return response
+        entry = _entry(response)
+        if key:
+            entry["stale_at"] = next_change()
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        return _answer(request, response, entry)
+
+
+def _key(request):
+    """Where this request's page is kept, or None when it is made afresh every time."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return None
+    if not set(request.GET).issubset(settings.PAGE_CACHE_QUERY_PARAMETERS):
+        return None  # an unknown parameter (a search, a tracking tag) gets a fresh page
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
+    # The generation is in the key: one bump strands every page kept before it.
+    return generation.cache_key("page", digest)
+
+
+def _keepable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies  # a cookie set for this reader makes the page theirs
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _entry(response):
+    content = response.content
+    return {
+        "content": content,
+        "status": response.status_code,
+        "headers": {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in ("content-length", "set-cookie")
+        },
+        "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
+        "last_modified": time.time(),
+        "stale_at": None,
+    }
+
+
+def _restore(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"].items():
+        response.headers[name] = value
+    return response
+
+
+def _answer(request, response, entry):
+    response.headers["ETag"] = entry["etag"]
+    response.headers["Last-Modified"] = http_date(entry["last_modified"])
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_PROXY_SECONDS
+    )
+    patch_vary_headers(response, ["Cookie"])
+    return get_conditional_response(
+        request,
+        etag=entry["etag"],
+        last_modified=int(entry["last_modified"]),
+        response=response,
+    )
+
+
+def _mark_private(response):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _expired(entry):
+    return entry["stale_at"] is not None and entry["stale_at"] <= timezone.now()
+
+
+def next_change():
+    """When public content next changes by itself (asked of the clocks once per
+    generation); a moment that has passed starts a new generation first."""
+    found = cache.get(generation.cache_key(NEXT_CHANGE), UNKNOWN)
+    if found is not UNKNOWN and found is not None and found <= timezone.now():
+        generation.bump()
+        found = UNKNOWN
+    if found is UNKNOWN:
+        moments = [moment for clock in _clocks if (moment := clock()) is not None]
+        found = min(moments, default=None)
+        cache.set(generation.cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
+    return found
