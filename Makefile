@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WEB_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: run test check lint format migrate worker clean
+.PHONY: run serve test check lint format migrate worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +22,15 @@ run: $(STAMP)
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Serve the site as in production on http://$(HOST):$(PORT): DEBUG off, gunicorn with a
+## worker per CPU, WhiteNoise's hashed and compressed static files, uploads, the task worker.
+serve: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS)
 
 ## Lint, check migrations, then run the whole test suite on every CPU (browser tests need
 ## /usr/bin/chromium).
