@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: run serve test check lint format migrate worker clean
+.PHONY: run serve bench test check lint format migrate worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ serve: $(STAMP)
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS)
+
+## Load-test the production stack on generated data (SQLite, then PostgreSQL + Redis on
+## 127.0.0.1) and print the table; BENCH_ARGS="--sizes 1000 --databases sqlite" for a short run.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package)…"; \
+		apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## Lint, check migrations, then run the whole test suite on every CPU (browser tests need
 ## /usr/bin/chromium).

@@ -124,7 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set, else files in CACHE_DIR. Either way every process
 # (web workers, the task worker) shares it, as the content generation needs.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+if env.bool("CACHE_OFF", default=False):  # benchmarks: what the site costs with no cache
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
