@@ -2,7 +2,8 @@
 
 Guests see them under each post's comment form. Like the site's header, the list is
 cached and put in every page's context (`login_providers`), so any page warms it and
-the post page keeps its query budget; it is forgotten when a Social application changes.
+the post page keeps its query budget; it is forgotten, and cached pages with it, when a
+Social application changes.
 """
 
 from allauth.socialaccount.adapter import get_adapter
@@ -10,6 +11,8 @@ from allauth.socialaccount.models import SocialApp
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.templatetags.static import static
+
+from core import generation
 
 CACHE_KEY = "social-login-providers"
 CACHE_SECONDS = 60 * 60
@@ -40,6 +43,7 @@ def icon_url(provider_id):
 
 def forget_login_providers(**kwargs):
     cache.delete(CACHE_KEY)
+    generation.bump()  # cached pages and comment forms show the icons
 
 
 def connect_receivers():

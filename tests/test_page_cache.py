@@ -12,7 +12,9 @@ from unittest import mock
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -460,3 +462,36 @@ def test_the_generation_outlives_the_default_cache_timeout(post):
     generation.bump()
     with mock.patch("time.time", return_value=time.time() + 3600):
         assert cache.get(generation.KEY) is not None
+
+
+# The discussion's HTML is shared between anonymous readers -----------------------------------
+
+
+def test_a_discussion_made_afresh_reuses_its_html(client, post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(30):
+        Comment.objects.create(post=post, name=f"R{n}", body=f"Point {n}.", status="approved")
+    with CaptureQueriesContext(connection) as first_queries:
+        first = text(client, post.get_absolute_url())
+    with CaptureQueriesContext(connection) as again_queries:
+        again = text(client, post.get_absolute_url())
+    assert again == first
+    assert [q for q in first_queries if "comments_comment" in q["sql"]]
+    assert not [q for q in again_queries if "comments_comment" in q["sql"]]
+
+
+def test_a_new_comment_shows_in_a_shared_discussion_at_once(client, post, moderator, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    text(client, post.get_absolute_url())
+    comment = Comment.objects.create(post=post, name="Ada", body="Late but keen.", status="pending")
+    services.moderate(comment, Comment.Status.APPROVED, moderator, "test")
+    assert "Late but keen." in text(client, post.get_absolute_url())
+
+
+def test_a_member_sees_their_own_edit_link_and_guests_never_do(client_for, reader, post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    Comment.objects.create(post=post, user=reader, body="Mine to edit.", status="approved")
+    guest = fresh_guest()
+    assert "/edit/" not in text(guest, post.get_absolute_url())
+    assert "/edit/" in text(client_for(reader), post.get_absolute_url())
+    assert "/edit/" not in text(guest, post.get_absolute_url())

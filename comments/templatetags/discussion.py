@@ -1,5 +1,8 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+
+from core import generation, pagecache
 
 from .. import thread
 from ..forms import CommentForm
@@ -16,12 +19,46 @@ def _page(request):
         return 1
 
 
-@register.inclusion_tag("comments/discussion.html", takes_context=True)
+TEMPLATE = "comments/discussion.html"
+# Long enough to spare the work under load, short enough for the form's signed timestamp.
+SHARED_SECONDS = 600
+
+
+@register.simple_tag(takes_context=True)
 def discussion(context, target):
     """The comments on a post or page, and a post's reply form, for the viewer in `context`.
 
-    Pages show their (imported) comments read-only, and nothing at all when they have none.
+    What an anonymous reader with nothing personal sees is the same for everyone: its
+    HTML is kept for each comment page until the content generation moves on, so a
+    post made afresh does not render its hundreds of comments again.
     """
+    request = context["request"]
+    shared = (
+        not request.user.is_authenticated
+        and not pagecache.is_personal(request)
+        and "comment_form" not in context
+        and "replytocom" not in request.GET
+    )
+    if not shared:
+        return _render(context, target)
+    key = generation.cache_key("discussion", target_field(target), target.pk, _page(request))
+    html = cache.get(key)
+    if html is None:
+        html = _render(context, target)
+        cache.set(key, html, SHARED_SECONDS)
+    return html
+
+
+def _render(context, target):
+    """What an inclusion tag does: the template in a new context that keeps the CSRF token."""
+    new_context = context.new(_discussion(context, target))
+    csrf_token = context.get("csrf_token")  # lazy: only a form that shows it makes a cookie
+    if csrf_token is not None:
+        new_context["csrf_token"] = csrf_token
+    return context.template.engine.get_template(TEMPLATE).render(new_context)
+
+
+def _discussion(context, target):
     request = context["request"]
     kind = target_field(target)
     discussion = thread.build(target, own_pending_ids(request), _page(request))
