@@ -14,7 +14,7 @@ from django.views.generic import ListView
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from . import likes
+from . import likes, summaries
 from . import search as search_index
 from .models import Category, Page, Post
 
@@ -47,6 +47,7 @@ class PostListMixin:
         context = super().get_context_data(**kwargs)
         context["heading"] = self.get_heading()
         context["page_base"] = self.request.path.rsplit("page/", 1)[0]
+        context["summaries"] = summaries.render(context["page_obj"].object_list)
         return context
 
     def get_heading(self):

@@ -495,3 +495,16 @@ def test_a_member_sees_their_own_edit_link_and_guests_never_do(client_for, reade
     assert "/edit/" not in text(guest, post.get_absolute_url())
     assert "/edit/" in text(client_for(reader), post.get_absolute_url())
     assert "/edit/" not in text(guest, post.get_absolute_url())
+
+
+def test_a_kept_summary_changes_with_its_post(client, post, moderator, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert "On listening" in text(client, "/category/region/")
+    post.title = "On listening well"
+    post.save()
+    assert "On listening well" in text(client, "/")
+    assert "On listening well" in text(client, "/category/region/")
+
+    comment = Comment.objects.create(post=post, name="Ada", body="Yes.", status="pending")
+    services.moderate(comment, Comment.Status.APPROVED, moderator, "test")
+    assert "1 comment" in text(client, "/")

@@ -1,0 +1,35 @@
+"""The post summaries of the home page and the archives, each one's HTML kept.
+
+A list page made afresh asks the database only which posts it shows; each summary's
+HTML is kept under the site-wide content generation, so only a post never shown since
+the last change is fetched (with its author, image, categories and tags) and rendered.
+"""
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from core import generation
+
+from .models import Post
+
+TEMPLATE = "includes/post_summary.html"
+TIMEOUT = 60 * 60
+
+
+def render(posts):
+    """The summaries' HTML, in order, for `posts` (a page of a post queryset)."""
+    ids = list(posts.values_list("pk", flat=True))
+    keys = {pk: generation.cache_key("summary", pk) for pk in ids}
+    found = cache.get_many(list(keys.values())) if ids else {}
+    missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        fetched = Post.objects.for_listing().in_bulk(missing)
+        made = {
+            keys[pk]: render_to_string(TEMPLATE, {"post": fetched[pk]})
+            for pk in missing
+            if pk in fetched
+        }
+        cache.set_many(made, TIMEOUT)
+        found.update(made)
+    return [mark_safe(found[keys[pk]]) for pk in ids if keys[pk] in found]  # noqa: S308 - ours
