@@ -2,9 +2,10 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -413,32 +414,40 @@ class Post(models.Model):
         category_ids = [category.pk for category in self.categories.all()]
         if not tag_ids and not category_ids:
             return []
-        shared_tags = (
-            TaggedPost.objects.filter(content_object=models.OuterRef("pk"), tag_id__in=tag_ids)
-            .values("content_object")
-            .annotate(n=models.Count("pk"))
-            .values("n")
+        # A few more than needed: some may be drafts or scheduled. Kept until the content
+        # changes, so a post page made afresh asks only for the posts themselves.
+        key = generation.cache_key("related", self.pk, limit)
+        scores = cache.get(key)
+        if scores is None:
+            scores = dict(_sharing_most(self.pk, tag_ids, category_ids, limit * 4))
+            cache.set(key, scores, 60 * 60)
+        posts = Post.objects.published().select_related("author", "featured_image")
+        found = posts.in_bulk(list(scores))
+        ranked = sorted(
+            found.values(), key=lambda post: (scores[post.pk], post.published_at), reverse=True
         )
-        shared_categories = (
-            Post.categories.through.objects.filter(
-                post_id=models.OuterRef("pk"), category_id__in=category_ids
-            )
-            .values("post_id")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        zero = models.Value(0)
-        return list(
-            Post.objects.published()
-            .exclude(pk=self.pk)
-            .select_related("author", "featured_image")
-            .annotate(
-                score=models.functions.Coalesce(models.Subquery(shared_tags), zero)
-                + models.functions.Coalesce(models.Subquery(shared_categories), zero)
-            )
-            .filter(score__gt=0)
-            .order_by("-score", "-published_at")[:limit]
-        )
+        return ranked[:limit]
+
+
+def _sharing_most(post_id, tag_ids, category_ids, limit):
+    """[(id, score)] of the posts sharing the most tags and categories with a post.
+
+    Counted from the tag and category rows alone (indexed), so the cost follows how many
+    posts share a label, not how many posts there are.
+    """
+    tagged, filed = TaggedPost._meta.db_table, Post.categories.through._meta.db_table
+    tag_marks = ", ".join(["%s"] * len(tag_ids)) or "NULL"
+    category_marks = ", ".join(["%s"] * len(category_ids)) or "NULL"
+    sql = (
+        f"SELECT post_id, COUNT(*) AS score FROM ("  # noqa: S608 - table names and placeholders
+        f" SELECT content_object_id AS post_id FROM {tagged} WHERE tag_id IN ({tag_marks})"
+        f" UNION ALL"
+        f" SELECT post_id FROM {filed} WHERE category_id IN ({category_marks})"
+        f") shared WHERE post_id <> %s GROUP BY post_id ORDER BY score DESC, post_id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*tag_ids, *category_ids, post_id, limit])
+        return cursor.fetchall()
 
 
 class PostLike(models.Model):
