@@ -4,23 +4,47 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
+from core import generation
+
 from . import likes, summaries
 from . import search as search_index
 from .models import Category, Page, Post
 
 
+class CountedPaginator(Paginator):
+    """A paginator that counts its list once per content generation, not per request:
+    counting a large archive's posts is the slowest query of its pages."""
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        key = generation.cache_key("post-count", self.count_key)
+        found = cache.get(key)
+        if found is None:
+            found = super().count
+            cache.set(key, found, 60 * 60)
+        return found
+
+
 class PostListMixin:
     """Paginated post summaries; `/page/N/` URLs carry the page number."""
+
+    paginator_class = CountedPaginator
 
     template_name = "blog/post_list.html"
     context_object_name = "posts"
@@ -39,6 +63,11 @@ class PostListMixin:
 
     def get_queryset(self):
         return self.posts().for_listing().newest_first()
+
+    def get_paginator(self, *args, **kwargs):
+        # Every page of one list has the same count: the list's address is its key.
+        base = self.request.path.rsplit("page/", 1)[0]
+        return super().get_paginator(*args, count_key=base, **kwargs)
 
     def posts(self):
         return Post.objects.published()

@@ -508,3 +508,11 @@ def test_a_kept_summary_changes_with_its_post(client, post, moderator, settings)
     comment = Comment.objects.create(post=post, name="Ada", body="Yes.", status="pending")
     services.moderate(comment, Comment.Status.APPROVED, moderator, "test")
     assert "1 comment" in text(client, "/")
+
+
+def test_a_kept_post_count_follows_new_posts(client, post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.BLOG_POSTS_PER_PAGE = 1
+    assert client.get("/page/2/").status_code == 404
+    factories.post("Second thoughts", author=post.author)
+    assert client.get("/page/2/").status_code == 200

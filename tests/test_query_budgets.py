@@ -27,16 +27,16 @@ BUDGETS = {
     "day": 9,  # previous and next days and months
     "page": 2,  # the page, its discussion (imported comments; none costs the same query)
 }
-# The same pages once their post summaries and discussion are kept.
+# The same pages once their post counts, post summaries and discussion are kept.
 KEPT_BUDGETS = {
-    "home": 2,  # count, which posts
+    "home": 1,  # which posts
     "post": 5,
-    "category": 3,
-    "tag": 3,
-    "author": 3,
-    "year": 4,
-    "month": 4,
-    "day": 6,
+    "category": 2,
+    "tag": 2,
+    "author": 2,
+    "year": 3,
+    "month": 3,
+    "day": 5,
     "page": 1,
 }
 
