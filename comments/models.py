@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +126,8 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="comment_queue"),
             models.Index(fields=["ip_address", "submitted_at"], name="comment_ip_recent"),
             models.Index(fields=["email", "status"], name="comment_email_status"),
+            # Has this guest (any capitalisation of the address) been approved before?
+            models.Index(Lower("email"), "status", name="comment_email_key"),
         ]
         constraints = [
             models.CheckConstraint(

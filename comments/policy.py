@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models.functions import Lower
 
 from .models import Comment, ModerationRule
 from .text import URL
@@ -83,7 +84,10 @@ def _approved_before(comment):
     if comment.user is not None:
         return approved.filter(user=comment.user).exists()
     if comment.name and comment.email:
-        return approved.filter(
-            user__isnull=True, name__iexact=comment.name, email__iexact=comment.email
-        ).exists()
+        # Lower(email) is indexed (comment_email_key); iexact could not use an index.
+        return (
+            approved.annotate(email_key=Lower("email"))
+            .filter(email_key=comment.email.lower(), user__isnull=True, name__iexact=comment.name)
+            .exists()
+        )
     return False

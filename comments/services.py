@@ -32,7 +32,10 @@ def submit(comment, request=None, notify=False):
         ModerationEvent.objects.create(
             comment=comment, action="submitted", to_status=comment.status, note=decision.reason
         )
-        _after_change(comment)
+        if comment.status == Comment.Status.APPROVED:
+            # Pending comments and spam change no public page: a flood of them must
+            # neither recount nor empty every cache.
+            _after_change(comment)
         transaction.on_commit(
             lambda: notifications.comment_submitted(comment, follow=notify), robust=True
         )

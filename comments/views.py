@@ -113,11 +113,13 @@ def _after_posting(request, form, comment):
 
 def _location(comment, own_pending=()):
     """The post's or page's address, on the comment page that shows `comment`, at its anchor."""
-    comments = list(Comment.objects.thread_of(comment.target))
-    groups = thread.top_level_groups(thread.visible_nodes(comments, own_pending))
-    page = thread.page_of(
-        comment, groups, settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_NEWEST_FIRST
-    )
+    page = 1
+    if settings.COMMENTS_THREADS_PER_PAGE:  # else one page: no need to read the thread
+        comments = list(Comment.objects.thread_of(comment.target))
+        groups = thread.top_level_groups(thread.visible_nodes(comments, own_pending))
+        page = thread.page_of(
+            comment, groups, settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_NEWEST_FIRST
+        )
     query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
     return f"{comment.target.get_absolute_url()}{query}#{comment.anchor}"
 

@@ -232,7 +232,6 @@ def test_a_guest_who_asked_to_be_remembered_gets_their_own_page(client, post):
 
 
 def test_a_guest_sees_their_comment_awaiting_approval_and_nobody_else_does(client, post, settings):
-    settings.COMMENTS_MODERATE_FIRST_TIMERS = True
     client.post(
         f"/comments/post/{post.pk}/",
         comment_fields(client, post, body="Waiting patiently for approval."),
@@ -516,3 +515,13 @@ def test_a_kept_post_count_follows_new_posts(client, post, settings):
     assert client.get("/page/2/").status_code == 404
     factories.post("Second thoughts", author=post.author)
     assert client.get("/page/2/").status_code == 200
+
+
+def test_comments_awaiting_approval_leave_kept_pages_alone(client, post, settings):
+    fresh_guest().get(post.get_absolute_url())
+    for n in range(3):
+        fresh_guest().post(
+            f"/comments/post/{post.pk}/", comment_fields(fresh_guest(), post, body=f"Wait {n}.")
+        )
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+    assert kept(fresh_guest(), post.get_absolute_url())
