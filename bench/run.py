@@ -173,7 +173,12 @@ def database_env(database, size):
             "DATABASE_URL": f"sqlite:///{CACHE / f'bench-{size}.sqlite3'}",
             "CACHE_DIR": str(CACHE / f"cache-{size}"),
         }
-    return {"DATABASE_URL": f"{POSTGRES}/colloquy_bench_{size}", "REDIS_URL": REDIS}
+    # Each database its own keys: a page or count kept for another one must never be served.
+    return {
+        "DATABASE_URL": f"{POSTGRES}/colloquy_bench_{size}",
+        "REDIS_URL": REDIS,
+        "CACHE_KEY_PREFIX": f"colloquy-bench-{size}",
+    }
 
 
 def manage(*arguments, env, capture=False):

@@ -116,6 +116,8 @@ class Command(BaseCommand):
             tags = self.make_tags()
         post_ids = self.make_posts(posts, writers, categories, tags)
         self.make_comments(comments, hot_comments, post_ids)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # the planner's statistics, as after a real site's growth
         generation.bump()
         self.stdout.write(
             f"Made {posts:,} posts and {comments:,} comments in {time.monotonic() - started:.0f} s."
