@@ -301,6 +301,13 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="post_status_published"),
             models.Index(fields=["author", "status", "-published_at"], name="post_author_listing"),
+            # The home page's order (sticky posts first), walked newest first: no sort of
+            # every published post on each request.
+            models.Index(
+                fields=["-sticky", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="post_home_listing",
+            ),
         ]
 
     def __str__(self):
