@@ -131,6 +131,8 @@ def _restore(entry):
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"].items():
         response.headers[name] = value
+    # Answered above CommonMiddleware, which sets it on pages made afresh.
+    response.headers["Content-Length"] = str(len(entry["content"]))
     return response
 
 

@@ -112,6 +112,13 @@ def test_a_kept_page_is_the_page(client, post):
     assert fresh_guest().get(post.get_absolute_url()).content == made
 
 
+def test_a_kept_page_says_how_long_it_is(client, post):
+    client.get(post.get_absolute_url())
+    response = client.get(post.get_absolute_url())
+    assert not response.templates
+    assert response["Content-Length"] == str(len(response.content))
+
+
 def test_head_requests_are_answered_from_the_kept_page(client, post):
     client.get(post.get_absolute_url())
     response = client.head(post.get_absolute_url())
