@@ -67,7 +67,7 @@ print(json.dumps(tables))
 
 
 class ChildFailed(Exception):
-    pass
+    """A step run in a child process failed; its stderr has been shown."""
 
 
 class Child:

@@ -8,7 +8,6 @@ moment has passed.
 
 import math
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -36,12 +35,7 @@ def next_scheduled_at():
 def cached(name, build):
     """`build()`, kept until the content changes or the next scheduled post is due."""
     pagecache.next_change()  # moves to a new generation once a scheduled post is due
-    key = generation.cache_key("blocks", name)
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return generation.cached(("blocks", name), build, TIMEOUT)
 
 
 def categories():

@@ -2,7 +2,6 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import connection, models, transaction
@@ -423,11 +422,11 @@ class Post(models.Model):
             return []
         # A few more than needed: some may be drafts or scheduled. Kept until the content
         # changes, so a post page made afresh asks only for the posts themselves.
-        key = generation.cache_key("related", self.pk, limit)
-        scores = cache.get(key)
-        if scores is None:
-            scores = dict(_sharing_most(self.pk, tag_ids, category_ids, limit * 4))
-            cache.set(key, scores, 60 * 60)
+        scores = generation.cached(
+            ("related", self.pk, limit),
+            lambda: dict(_sharing_most(self.pk, tag_ids, category_ids, limit * 4)),
+            60 * 60,
+        )
         posts = Post.objects.published().select_related("author", "featured_image")
         found = posts.in_bulk(list(scores))
         ranked = sorted(

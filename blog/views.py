@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,12 +32,10 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        key = generation.cache_key("post-count", self.count_key)
-        found = cache.get(key)
-        if found is None:
-            found = super().count
-            cache.set(key, found, 60 * 60)
-        return found
+        return generation.cached(("post-count", self.count_key), self._count_all, 60 * 60)
+
+    def _count_all(self):
+        return super().count
 
 
 class PostListMixin:

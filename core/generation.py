@@ -46,6 +46,16 @@ def _increment():
         return cache.get(KEY)
 
 
+def cached(parts, build, timeout):
+    """`build()`, kept under the current generation (key from `parts`) for `timeout` s."""
+    key = cache_key(*parts)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
 def cache_key(*parts):
     """A cache key that belongs to the current content generation."""
     return ":".join(["g", str(current()), *map(str, parts)])

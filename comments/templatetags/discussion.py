@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 
 from core import generation, pagecache
 
@@ -41,12 +40,11 @@ def discussion(context, target):
     )
     if not shared:
         return _render(context, target)
-    key = generation.cache_key("discussion", target_field(target), target.pk, _page(request))
-    html = cache.get(key)
-    if html is None:
-        html = _render(context, target)
-        cache.set(key, html, SHARED_SECONDS)
-    return html
+    return generation.cached(
+        ("discussion", target_field(target), target.pk, _page(request)),
+        lambda: _render(context, target),
+        SHARED_SECONDS,
+    )
 
 
 def _render(context, target):
