@@ -4,8 +4,8 @@ A view opts in with `@public_page`. The middleware then keeps the page it render
 reader who carries no personal cookie (no session, no "remember me", no pending comment,
 no message), under the site-wide content generation: whatever bumps the generation makes
 every kept page stale at once, in every process that shares the cache. Anything that
-changes by the clock alone (a scheduled post going live) is a registered clock: a page
-kept before that moment is thrown away once it has passed.
+changes by the clock alone (a scheduled post going live) is a registered clock: once its
+moment has passed, the next request starts a new generation before anything is made.
 
 A reader who carries a personal cookie never gets a kept page and never has theirs kept,
 so nobody sees another person's page. Kept pages answer conditional requests (ETag and
@@ -63,24 +63,20 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or is_personal(request):
-            response = self.get_response(request)
-            if getattr(response, "public_page", False):
-                _mark_private(response)
-            return response
-
-        key = _key(request)
+        personal = request.method not in ("GET", "HEAD") or is_personal(request)
+        key = None if personal else _key(request)
         entry = cache.get(key) if key else None
-        if entry is not None:
-            if not _expired(entry):
-                return _answer(request, _restore(entry), entry)
-            generation.bump()
-            key = _key(request)
+        if entry is not None and not _expired(entry):
+            return _answer(request, _restore(entry), entry)
 
+        # Before anything is made: a scheduled moment that has passed starts a new
+        # generation, so no count or fragment kept before it is used for this page.
+        next_change(ask=False)
+        key = key and _key(request)
         response = self.get_response(request)
         if not getattr(response, "public_page", False):
             return response
-        if not _keepable(response):
+        if personal or not _keepable(response):
             _mark_private(response)
             return response
         entry = _entry(response)
@@ -160,15 +156,19 @@ def _expired(entry):
     return entry["stale_at"] is not None and entry["stale_at"] <= timezone.now()
 
 
-def next_change():
+def next_change(ask=True):
     """When public content next changes by itself (asked of the clocks once per
-    generation); a moment that has passed starts a new generation first."""
+    generation); a moment that has passed starts a new generation first.
+
+    `ask=False` only checks a moment already known: nothing kept under a generation
+    whose moment nobody asked for can depend on it (whatever keeps such things asks).
+    """
     found = cache.get(generation.cache_key(NEXT_CHANGE), UNKNOWN)
     if found is not UNKNOWN and found is not None and found <= timezone.now():
         generation.bump()
         found = UNKNOWN
-    if found is UNKNOWN:
+    if found is UNKNOWN and ask:
         moments = [moment for clock in _clocks if (moment := clock()) is not None]
         found = min(moments, default=None)
         cache.set(generation.cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
-    return found
+    return None if found is UNKNOWN else found

@@ -532,3 +532,14 @@ def test_comments_awaiting_approval_leave_kept_pages_alone(client, post, setting
         )
     assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
     assert kept(fresh_guest(), post.get_absolute_url())
+
+
+def test_a_scheduled_post_counts_on_the_first_page_made_after_its_time(client, post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.BLOG_POSTS_PER_PAGE = 1
+    later = timezone.now() + timedelta(hours=2)
+    factories.post("Tomorrow's essay", author=post.author, published_at=later)
+    assert client.get("/page/2/").status_code == 404
+
+    with mock.patch("django.utils.timezone.now", return_value=later + timedelta(minutes=1)):
+        assert client.get("/page/2/").status_code == 200
