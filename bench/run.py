@@ -117,9 +117,8 @@ def main():
     parser.add_argument("--writers-duration", type=int, default=60)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    for tool in ("wrk",):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is not installed: apt-get install {tool}")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
     CACHE.mkdir(parents=True, exist_ok=True)
     manage("collectstatic", "--no-input", "--verbosity", "0", env=base_env())
 

@@ -26,9 +26,14 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from accounts import personal_data
+        from core import pagecache
 
         from .personal_data import CommentsData
+        from .views import AUTHOR_COOKIE, PENDING_COOKIE
 
         post_migrate.connect(grant_comment_permissions, sender=self)
         # A person's page, data export and account deletion include their comments.
         personal_data.register(CommentsData())
+        # "Remember me" fills the form in, and a pending comment shows to its author.
+        for cookie in (AUTHOR_COOKIE, PENDING_COOKIE):
+            pagecache.register_personal_cookie(cookie)

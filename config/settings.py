@@ -148,12 +148,8 @@ else:
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=60)
 # A reader with one of these cookies, or a session, may see something made for them alone:
-# never a kept page.
-PAGE_CACHE_PERSONAL_COOKIES = [
-    "messages",  # django.contrib.messages
-    "comment_author",  # comments: "remember me"
-    "comments_pending",  # comments: this browser's comments awaiting approval
-]
+# never a kept page. Apps add their own (comments: "remember me", pending comments).
+PAGE_CACHE_PERSONAL_COOKIES = ["messages"]  # django.contrib.messages
 # Query parameters that select a different kept page; any other one gets a fresh page.
 PAGE_CACHE_QUERY_PARAMETERS = ["cpage", "replytocom"]
 

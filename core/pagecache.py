@@ -25,6 +25,7 @@ from django.utils.http import http_date
 from . import generation
 
 _clocks = []
+_personal_cookies = set()
 NEXT_CHANGE = "next-change"
 UNKNOWN = object()
 
@@ -32,6 +33,11 @@ UNKNOWN = object()
 def register_clock(next_change):
     """`next_change()` returns when public content next changes by itself, or None."""
     _clocks.append(next_change)
+
+
+def register_personal_cookie(name):
+    """A reader carrying cookie `name` may see something made for them alone."""
+    _personal_cookies.add(name)
 
 
 def public_page(view):
@@ -52,7 +58,7 @@ def is_personal(request):
     """A request that may see something made for this reader alone."""
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME in cookies or any(
-        name in cookies for name in settings.PAGE_CACHE_PERSONAL_COOKIES
+        name in cookies for name in (*settings.PAGE_CACHE_PERSONAL_COOKIES, *_personal_cookies)
     )
 
 
