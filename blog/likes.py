@@ -81,7 +81,14 @@ class Likes:
 
 def for_page(post, viewer):
     """What the likes block shows `viewer`, in one query: the latest likers, with the
-    viewer's own like first when there is one, so the same rows say whether they like it."""
+    viewer's own like first when there is one, so the same rows say whether they like it.
+    What a guest sees is the same for every guest, and kept until the content changes."""
+    if not viewer.is_authenticated:
+        return generation.cached(("likes", post.pk), lambda: _likes(post, viewer), 600)
+    return _likes(post, viewer)
+
+
+def _likes(post, viewer):
     rows = PostLike.objects.filter(post=post).select_related("user")
     if viewer.is_authenticated:
         rows = rows.order_by(

@@ -8,7 +8,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -198,9 +198,7 @@ def date_or_404(year, month, day):
 
 def post_detail(request, year, month, day, slug):
     post = get_object_or_404(
-        Post.objects.visible_to(request.user)
-        .select_related("author", "featured_image")
-        .prefetch_related("categories", "tags", "related"),
+        Post.objects.visible_to(request.user).select_related("author", "featured_image"),
         publish_date=date_or_404(year, month, day),
         slug=slug,
     )
@@ -208,10 +206,11 @@ def post_detail(request, year, month, day, slug):
 
 
 def post_page_context(request, post):
-    """What the post page shows; the comments app renders the page with it too."""
+    """What the post page shows; the comments app renders the page with it too. What is
+    the same for everyone is made only when its kept fragment is (re)made."""
     return {
         "post": post,
-        "related_posts": post.related_posts(),
+        "related_posts": SimpleLazyObject(lambda: post.with_relations().related_posts()),
         "is_preview": not post.is_public,
         "likes": likes.for_page(post, request.user) if post.is_public else None,
         "likes_login_url": None if request.user.is_authenticated else likes.login_url(post),

@@ -299,20 +299,27 @@ def no_inline_forms(*prefixes):
 # What changes a page shows on the next request -----------------------------------------------
 
 
-def test_a_published_post_shows_at_once(client, post):
+@pytest.fixture(params=["whole pages kept", "fragments kept"])
+def page_cache(request, settings):
+    """Each change shows both on a kept page and on a page made afresh from kept fragments."""
+    if request.param == "fragments kept":
+        settings.PAGE_CACHE_SECONDS = 0
+
+
+def test_a_published_post_shows_at_once(page_cache, client, post):
     assert "Second thoughts" not in text(client, "/")
     factories.post("Second thoughts", author=post.author)
     assert "Second thoughts" in text(client, "/")
 
 
-def test_an_edited_post_shows_at_once(client, post):
+def test_an_edited_post_shows_at_once(page_cache, client, post):
     text(client, post.get_absolute_url())
     post.body = "A new paragraph on silence."
     post.save()
     assert "A new paragraph on silence." in text(client, post.get_absolute_url())
 
 
-def test_an_unpublished_post_goes_at_once(client, post):
+def test_an_unpublished_post_goes_at_once(page_cache, client, post):
     assert "On listening" in text(client, "/")
     post.status = Post.Status.DRAFT
     post.save()
@@ -320,7 +327,7 @@ def test_an_unpublished_post_goes_at_once(client, post):
     assert client.get(post.get_absolute_url()).status_code == 404
 
 
-def test_a_scheduled_post_appears_when_its_time_comes(client, post):
+def test_a_scheduled_post_appears_when_its_time_comes(page_cache, client, post):
     later = timezone.now() + timedelta(hours=2)
     factories.post("Tomorrow's essay", author=post.author, published_at=later)
     assert "Tomorrow" not in text(client, "/")
@@ -334,7 +341,7 @@ def test_a_scheduled_post_appears_when_its_time_comes(client, post):
 @pytest.mark.parametrize(
     "status", [Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM]
 )
-def test_moderating_a_comment_shows_at_once(client, post, moderator, status):
+def test_moderating_a_comment_shows_at_once(page_cache, client, post, moderator, status):
     start = Comment.Status.PENDING if status == Comment.Status.APPROVED else "approved"
     comment = Comment.objects.create(post=post, name="Ada", body="Worth reading.", status=start)
     before = "Worth reading." in text(client, post.get_absolute_url())
@@ -345,14 +352,14 @@ def test_moderating_a_comment_shows_at_once(client, post, moderator, status):
     assert (before, after) == ((False, True) if status == "approved" else (True, False))
 
 
-def test_an_edited_comment_shows_at_once(client, post):
+def test_an_edited_comment_shows_at_once(page_cache, client, post):
     comment = Comment.objects.create(post=post, name="Ada", body="Fisrt draft.", status="approved")
     text(client, post.get_absolute_url())
     services.edit(comment, "First draft.")
     assert "First draft." in text(client, post.get_absolute_url())
 
 
-def test_a_comment_edited_in_the_admin_shows_at_once(client_for, post, superuser):
+def test_a_comment_edited_in_the_admin_shows_at_once(page_cache, client_for, post, superuser):
     comment = Comment.objects.create(post=post, name="Ada", body="Old words.", status="approved")
     guest = fresh_guest()
     text(guest, post.get_absolute_url())
@@ -366,7 +373,7 @@ def test_a_comment_edited_in_the_admin_shows_at_once(client_for, post, superuser
     assert "New words." in text(guest, post.get_absolute_url())
 
 
-def test_a_renamed_category_shows_at_once(client, post):
+def test_a_renamed_category_shows_at_once(page_cache, client, post):
     assert "Region" in text(client, post.get_absolute_url())
     region = Category.objects.get(name="Region")
     region.name = "Regions of the world"
@@ -374,7 +381,7 @@ def test_a_renamed_category_shows_at_once(client, post):
     assert "Regions of the world" in text(client, post.get_absolute_url())
 
 
-def test_a_deleted_category_goes_at_once(client, post, superuser, client_for):
+def test_a_deleted_category_goes_at_once(page_cache, client, post, superuser, client_for):
     guest = fresh_guest()
     assert "Region" in text(guest, post.get_absolute_url())
     region = Category.objects.get(name="Region")
@@ -383,7 +390,7 @@ def test_a_deleted_category_goes_at_once(client, post, superuser, client_for):
     assert "/category/region/" not in text(guest, post.get_absolute_url())
 
 
-def test_a_renamed_tag_shows_at_once(client, post, superuser, client_for):
+def test_a_renamed_tag_shows_at_once(page_cache, client, post, superuser, client_for):
     guest = fresh_guest()
     assert "mediation" in text(guest, post.get_absolute_url())
     tag = Tag.objects.get(name="mediation")
@@ -396,7 +403,7 @@ def test_a_renamed_tag_shows_at_once(client, post, superuser, client_for):
     assert "peace mediation" in text(guest, post.get_absolute_url())
 
 
-def test_an_edited_page_shows_at_once(client):
+def test_an_edited_page_shows_at_once(page_cache, client):
     about = factories.page("About", body="We talk.")
     assert "We talk." in text(client, "/about/")
     about.body = "We listen."
@@ -406,7 +413,7 @@ def test_an_edited_page_shows_at_once(client):
     assert client.get("/about/").status_code == 404
 
 
-def test_changed_site_settings_show_at_once(client, post):
+def test_changed_site_settings_show_at_once(page_cache, client, post):
     text(client, "/")
     site = SiteSettings.load()
     site.title = "Dialogues for Peace"
@@ -414,7 +421,7 @@ def test_changed_site_settings_show_at_once(client, post):
     assert "Dialogues for Peace" in text(client, "/")
 
 
-def test_a_changed_profile_shows_at_once(client_for, post):
+def test_a_changed_profile_shows_at_once(page_cache, client_for, post):
     guest = fresh_guest()
     text(guest, post.get_absolute_url())
     author = post.author
@@ -427,7 +434,7 @@ def test_a_changed_profile_shows_at_once(client_for, post):
     assert "Joseph V. Montville" in text(guest, post.get_absolute_url())
 
 
-def test_a_profile_changed_in_the_admin_shows_at_once(client_for, post, superuser):
+def test_a_profile_changed_in_the_admin_shows_at_once(page_cache, client_for, post, superuser):
     guest = fresh_guest()
     text(guest, post.get_absolute_url())
     author = post.author

@@ -30,7 +30,7 @@ BUDGETS = {
 # The same pages once their post counts, post summaries and discussion are kept.
 KEPT_BUDGETS = {
     "home": 1,  # which posts
-    "post": 5,
+    "post": 1,  # the post; its article, likes, related posts and discussion are kept
     "category": 2,
     "tag": 2,
     "author": 2,
