@@ -4,6 +4,8 @@
   says whether it holds any word to search for.
 - `find(query)`: the published posts matching, best first, as a sequence the paginator
   slices; each post on a page carries `snippet`, escaped HTML with `<mark>`ed words.
+  Only the newest `SEARCH_MAX_RESULTS` matches (the latest written: the highest ids) are
+  ranked, so that a common word costs no more on a large archive than on a small one.
 - `reindex(post_ids)`: refresh the index for these posts (saved, re-filed or deleted).
 
 PostgreSQL keeps a weighted tsvector in `Post.search_document` (GIN-indexed: title A;
@@ -15,10 +17,12 @@ kept current by the receivers at the end of blog/models.py.
 import html
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Replace
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -43,7 +47,7 @@ def has_words(query):
 
 
 def find(query):
-    return Hits(_backend(), query)
+    return Hits(_backend(), query, settings.SEARCH_MAX_RESULTS)
 
 
 def reindex(post_ids):
@@ -72,17 +76,30 @@ def highlight(text):
 
 
 class Hits:
-    """The matches for one query, counted and fetched a page at a time."""
+    """The matches for one query, best first, fetched a page at a time.
 
-    def __init__(self, backend, query):
+    Only the newest `limit` matches are ranked: a word in every post makes a search that
+    costs the same at a thousand posts as at a million. `capped` says there were more.
+    """
+
+    def __init__(self, backend, query, limit):
         self.backend = backend
         self.query = query
-        self._count = None
+        self.limit = limit
+        self._ids = None
+
+    @property
+    def ids(self):
+        if self._ids is None:
+            self._ids = self.backend.ranked(self.query, self.limit + 1)
+        return self._ids
+
+    @property
+    def capped(self):
+        return len(self.ids) > self.limit
 
     def count(self):
-        if self._count is None:
-            self._count = self.backend.count(self.query)
-        return self._count
+        return min(len(self.ids), self.limit)
 
     def __len__(self):
         return self.count()
@@ -90,11 +107,11 @@ class Hits:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("Search hits are fetched a page (a slice) at a time.")
-        start = window.start or 0
-        stop = self.count() if window.stop is None else window.stop
-        if stop <= start:
+        ids = self.ids[: self.limit][window]
+        if not ids:
             return []
-        posts = self.backend.page(self.query, start, stop)
+        found = self.backend.page(self.query, ids)
+        posts = [found[pk] for pk in ids if pk in found]
         for post in posts:
             post.snippet = highlight(post.snippet)
         return posts
@@ -107,22 +124,32 @@ def _published():
 class PostgresSearch:
     config = "english"
 
-    def _matches(self, query):
-        search_query = SearchQuery(query, search_type="websearch", config=self.config)
-        return _published().filter(search_document=search_query), search_query
+    def _query(self, query):
+        return SearchQuery(query, search_type="websearch", config=self.config)
 
-    def count(self, query):
-        return self._matches(query)[0].count()
+    def ranked(self, query, limit):
+        """Ids of the newest `limit` published matches (the latest written, as on SQLite),
+        best first: the GIN index finds them, ts_rank orders them."""
+        search_query = self._query(query)
+        newest = (
+            _published().filter(search_document=search_query).order_by("-pk").values("pk")[:limit]
+        )
+        return list(
+            Post.objects.filter(pk__in=newest)
+            .annotate(rank=SearchRank(F("search_document"), search_query))
+            .order_by("-rank", "-published_at", "-pk")
+            .values_list("pk", flat=True)
+        )
 
-    def page(self, query, start, stop):
-        matches, search_query = self._matches(query)
-        posts = list(
-            matches.for_listing()
+    def page(self, query, ids):
+        """{id: post} for these ids, each with its snippet, in one query (plus prefetches)."""
+        posts = (
+            Post.objects.for_listing()
+            .filter(pk__in=ids)
             .annotate(
-                rank=SearchRank(F("search_document"), search_query),
                 snippet=SearchHeadline(
                     _escaped("body"),
-                    search_query,
+                    self._query(query),
                     config=self.config,
                     start_sel=MARK_START,
                     stop_sel=MARK_END,
@@ -130,11 +157,11 @@ class PostgresSearch:
                     min_words=SNIPPET_WORDS // 2,
                 ),
             )
-            .order_by("-rank", "-published_at", "-pk")[start:stop]
         )
-        for post in posts:
+        found = {post.pk: post for post in posts}
+        for post in found.values():
             post.snippet = html.unescape(post.snippet)
-        return posts
+        return found
 
     def reindex(self, post_ids):
         with connection.cursor() as cursor:
@@ -170,35 +197,34 @@ class SQLiteSearch:
         """An FTS5 query with no syntax of the reader's: each word quoted, all required."""
         return " ".join(f'"{word}"' for word in WORD.findall(query)[:MAX_WORDS])
 
-    def _where(self, query):
-        published, params = _published().values("pk").query.sql_with_params()
-        return (
-            f"blog_post_fts MATCH %s AND blog_post_fts.rowid IN ({published})",
-            [self._match(query), *params],
-        )
-
-    def count(self, query):
-        where, params = self._where(query)
-        with connection.cursor() as cursor:
-            sql = f"SELECT count(*) FROM blog_post_fts WHERE {where}"  # noqa: S608 - ours, bound
-            cursor.execute(sql, params)
-            return cursor.fetchone()[0]
-
-    def page(self, query, start, stop):
-        where, params = self._where(query)
+    def ranked(self, query, limit):
+        """Ids of the newest `limit` published matches, best first by bm25. FTS5 reads
+        its matches newest id first and stops at `limit`."""
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             # Only our own SQL is formatted in; the reader's words are bound parameters.
             cursor.execute(
-                f"SELECT rowid, snippet(blog_post_fts, 4, %s, %s, '…', %s) FROM blog_post_fts"  # noqa: S608
-                f" WHERE {where} ORDER BY {self.rank}, rowid DESC LIMIT %s OFFSET %s",
-                [MARK_START, MARK_END, SNIPPET_WORDS, *params, stop - start, start],
+                f"SELECT id FROM (SELECT f.rowid AS id, {self.rank} AS score"  # noqa: S608
+                " FROM blog_post_fts f JOIN blog_post p ON p.id = f.rowid"
+                " WHERE blog_post_fts MATCH %s AND p.status = %s AND p.published_at <= %s"
+                " ORDER BY f.rowid DESC LIMIT %s) ORDER BY score, id DESC",
+                [self._match(query), Post.Status.PUBLISHED, now, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def page(self, query, ids):
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, snippet(blog_post_fts, 4, %s, %s, '…', %s) FROM blog_post_fts"  # noqa: S608
+                f" WHERE blog_post_fts MATCH %s AND rowid IN ({marks})",
+                [MARK_START, MARK_END, SNIPPET_WORDS, self._match(query), *ids],
             )
             snippets = dict(cursor.fetchall())
-        posts = Post.objects.for_listing().in_bulk(snippets)
-        ordered = [posts[pk] for pk in snippets if pk in posts]
-        for post in ordered:
+        found = Post.objects.for_listing().in_bulk(list(snippets))
+        for post in found.values():
             post.snippet = snippets[post.pk]
-        return ordered
+        return found
 
     def reindex(self, post_ids):
         marks = ", ".join(["%s"] * len(post_ids))

@@ -253,6 +253,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+# Search ranks this many of the newest matching posts; a word found in more says so.
+SEARCH_MAX_RESULTS = env.int("SEARCH_MAX_RESULTS", default=1000)
 # Feeds carry whole posts (True) or only their excerpts (False).
 FEED_FULL_CONTENT = env.bool("FEED_FULL_CONTENT", default=True)
 

@@ -128,6 +128,31 @@ def test_results_are_paginated(client, settings):
     assert found == {f"Report {n}" for n in range(5)}
 
 
+def test_a_word_in_very_many_posts_ranks_the_newest_and_says_so(client, settings):
+    settings.SEARCH_MAX_RESULTS = 3
+    settings.BLOG_POSTS_PER_PAGE = 2
+    factories.post("River", body="The oldest, with the word in its title.")
+    for n in range(5):  # Report 4 is the newest
+        factories.post(f"Report {n}", body="About the river.")
+
+    first = search(client, "river")
+    found = titles(first) + titles(search(client, "river", page=2))
+
+    assert sorted(found) == ["Report 2", "Report 3", "Report 4"]
+    assert first.context["paginator"].count == 3
+    assert "More than 3 posts found for “river”: the newest 3, best first." in first.text
+    assert client.get(URL, {"q": "river", "page": 3}).status_code == 404
+    assert titles(search(client, "river oldest")) == ["River"]
+
+
+def test_as_many_matches_as_ranked_say_their_number(client, settings):
+    settings.SEARCH_MAX_RESULTS = 3
+    for n in range(3):
+        factories.post(f"Report {n}", body="About the river.")
+
+    assert "3 posts found for “river”." in search(client, "river").text
+
+
 @pytest.mark.parametrize("number", ["4", "0", "-1", "abc", "1.5", "9" * 30])
 def test_a_page_past_the_results_is_not_found(client, settings, number):
     settings.BLOG_POSTS_PER_PAGE = 2
@@ -253,7 +278,7 @@ def test_a_results_page_keeps_its_query_budget(
     SiteSettings.load()
     client.get("/")
 
-    # Count, matching page, posts (SQLite only), their categories, their tags.
+    # Ranked ids, the page's posts (and their snippets, SQLite), categories, tags.
     with django_assert_max_num_queries(5):
         response = search(client, "dialogue")
     assert len(response.context["posts"]) == size
