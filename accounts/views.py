@@ -36,7 +36,7 @@ def profile(request):
     if posted:
         if form.is_valid():
             form.save()
-            generation.bump()  # the bio and avatar show on public pages
+            generation.bump(lists=False)  # the bio and avatar show on public pages
             messages.success(request, "Your profile is saved.")
             return redirect("profile:edit")
         messages.error(request, "Your profile is not saved yet: please correct what is marked.")

@@ -32,10 +32,11 @@ def next_scheduled_at():
     )
 
 
-def cached(name, build):
-    """`build()`, kept until the content changes or the next scheduled post is due."""
+def cached(name, build, *, lists=True):
+    """`build()`, kept until the lists of posts change (`lists=False`: until anything
+    public changes) or the next scheduled post is due."""
     pagecache.next_change()  # moves to a new generation once a scheduled post is due
-    return generation.cached(("blocks", name), build, TIMEOUT)
+    return generation.cached(("blocks", name), build, TIMEOUT, lists=lists)
 
 
 def categories():

@@ -147,9 +147,7 @@ class CategoryFeed(PostFeed):
 
     def posts(self, category):
         # As on the archive page, a category includes its sub-categories' posts.
-        return (
-            Post.objects.published().filter(categories__in=category.with_descendants()).distinct()
-        )
+        return Post.objects.published().filed_under(category)
 
     def title(self, category):
         return f"{self.site.title} – Category: {category.name}"

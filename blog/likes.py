@@ -38,7 +38,7 @@ def unlike(post, user):
 def _settle(post, changed):
     if changed:
         refresh_counts([post.pk])
-        generation.bump()
+        generation.bump(lists=False)
     post.like_count = Post.objects.values_list("like_count", flat=True).get(pk=post.pk)
     return post.like_count
 

@@ -33,7 +33,9 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self):
         pagecache.next_change()  # a scheduled post that went live counts
-        return generation.cached(("post-count", self.count_key), self._count_all, 60 * 60)
+        return generation.cached(
+            ("post-count", self.count_key), self._count_all, 60 * 60, lists=True
+        )
 
     def _count_all(self):
         return super().count
@@ -128,11 +130,7 @@ class CategoryArchive(PostListMixin, ListView):
 
     def posts(self):
         # A category's archive includes its sub-categories' posts.
-        return (
-            Post.objects.published()
-            .filter(categories__in=self.category.with_descendants())
-            .distinct()
-        )
+        return Post.objects.published().filed_under(self.category)
 
     def get_heading(self):
         return f"Category: {self.category.name}"

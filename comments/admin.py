@@ -290,7 +290,7 @@ class CommentAdmin(admin.ModelAdmin):
         if status_changed:
             decide(request, obj, status, note="changed on the comment page")
         else:
-            generation.bump()  # the body may have changed
+            generation.bump(lists=False)  # the body may have changed
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -303,7 +303,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _after_delete(self, post_ids):
         services.refresh_counts(post_ids)
-        generation.bump()
+        generation.bump(lists=False)
 
     # Bulk actions --------------------------------------------------------------------
 

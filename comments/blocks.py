@@ -28,4 +28,4 @@ def recent_comments(limit=RECENT_COMMENTS):
 
 
 def recent():
-    return blocks.cached("recent-comments", recent_comments)
+    return blocks.cached("recent-comments", recent_comments, lists=False)

@@ -142,7 +142,7 @@ def erase_comments(comments, name, remove_content, actor=None, reason=""):
             )
             for pk in ids
         )
-    generation.bump()  # public pages show the new name
+    generation.bump(lists=False)  # public pages show the new name
     return len(ids)
 
 

@@ -101,7 +101,7 @@ def edit(comment, body):
 def _after_change(comment):
     if comment.post_id:  # only posts keep a count; pages show none
         refresh_counts([comment.post_id])
-    generation.bump()
+    generation.bump(lists=False)
 
 
 def refresh_counts(post_ids):

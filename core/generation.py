@@ -3,6 +3,12 @@
 A number that changes whenever something the public can see changes. Page and
 fragment caches put it in their keys, so one bump makes every cached copy stale
 at once, in every process that shares the cache.
+
+A second number, the list generation, changes with every bump but those that leave
+which posts each list holds as it was: a comment, a like, a profile. What depends
+only on the lists (how many posts an archive has, the footer's categories and months,
+related posts) is kept under it, so a busy discussion does not make every archive
+count its posts again.
 """
 
 import time
@@ -11,6 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 KEY = "content-generation"
+LISTS_KEY = "list-generation"
 
 
 def _fresh():
@@ -19,36 +26,40 @@ def _fresh():
     return time.time_ns() // 1000
 
 
-def current():
-    generation = cache.get(KEY)
+def current(key=KEY):
+    generation = cache.get(key)
     if generation is None:
-        cache.add(KEY, _fresh(), timeout=None)
-        generation = cache.get(KEY, _fresh())
+        cache.add(key, _fresh(), timeout=None)
+        generation = cache.get(key, _fresh())
     return generation
 
 
-def bump():
+def bump(*, lists=True):
     """Mark everything cached so far as stale, now and, inside a transaction, again once
     it commits: a page made in between from the data as it was before the commit must not
-    be kept under the new generation. Returns the new generation."""
+    be kept under the new generation. `lists=False` for a change that leaves every list
+    of posts as it was. Returns the new content generation."""
+    keys = (KEY, LISTS_KEY) if lists else (KEY,)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_increment)
-    return _increment()
+        transaction.on_commit(lambda: _increment(keys))
+    return _increment(keys)
 
 
-def _increment():
-    try:
-        generation = cache.incr(KEY)
-        cache.touch(KEY, None)  # the file cache's incr() stores with the default timeout
-        return generation
-    except ValueError:
-        cache.add(KEY, _fresh(), timeout=None)
-        return cache.get(KEY)
+def _increment(keys):
+    for key in reversed(keys):  # the content generation last: it is returned
+        try:
+            generation = cache.incr(key)
+            cache.touch(key, None)  # the file cache's incr() stores with the default timeout
+        except ValueError:
+            cache.add(key, _fresh(), timeout=None)
+            generation = cache.get(key)
+    return generation
 
 
-def cached(parts, build, timeout):
-    """`build()`, kept under the current generation (key from `parts`) for `timeout` s."""
-    key = cache_key(*parts)
+def cached(parts, build, timeout, *, lists=False):
+    """`build()`, kept under the current generation (key from `parts`) for `timeout` s;
+    `lists=True` when it depends only on which posts the lists hold."""
+    key = cache_key(*parts, lists=lists)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -56,6 +67,7 @@ def cached(parts, build, timeout):
     return value
 
 
-def cache_key(*parts):
-    """A cache key that belongs to the current content generation."""
-    return ":".join(["g", str(current()), *map(str, parts)])
+def cache_key(*parts, lists=False):
+    """A cache key that belongs to the current content (or list) generation."""
+    prefix, generation = ("l", current(LISTS_KEY)) if lists else ("g", current())
+    return ":".join([prefix, str(generation), *map(str, parts)])

@@ -531,6 +531,21 @@ def test_a_kept_post_count_follows_new_posts(client, post, settings):
     assert client.get("/page/2/").status_code == 200
 
 
+def test_a_new_comment_shows_without_counting_the_archives_again(
+    client, post, moderator, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    text(client, "/")
+    text(client, "/category/region/")
+    comment = Comment.objects.create(post=post, name="Ada", body="Yes.", status="pending")
+    services.moderate(comment, Comment.Status.APPROVED, moderator, "test")
+
+    for url in ("/", "/category/region/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert "1 comment" in text(client, url)
+        assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()], url
+
+
 def test_comments_awaiting_approval_leave_kept_pages_alone(client, post, settings):
     fresh_guest().get(post.get_absolute_url())
     for n in range(3):

@@ -15,5 +15,6 @@ def recent_comments():
     html = cached(
         "recent-comments-html",
         lambda: render_to_string("includes/recent_comments.html", {"comments": blocks.recent()}),
+        lists=False,
     )
     return mark_safe(html)  # noqa: S308 - our own template's output
