@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Q
 
 from blog.models import Post
@@ -58,6 +59,28 @@ def test_its_pages_render_and_search_finds_its_posts(client):
     assert response.content.decode().count('class="comment-body"') >= 150
     assert client.get("/page/3/").status_code == 200
     assert client.get("/search/?q=ceasefire").context["page_obj"].paginator.count > 0
+
+
+def test_the_site_goes_on_with_its_indexes_and_new_comment_ids():
+    with connection.cursor() as cursor:
+        before = indexed(cursor)
+    make(posts=20, comments=100, hot_comments=10)
+
+    with connection.cursor() as cursor:
+        assert indexed(cursor) == before
+    highest = Comment.objects.order_by("-pk").values_list("pk", flat=True).first()
+    comment = Comment.objects.create(
+        post=Post.objects.published().first(),
+        name="Ada",
+        body="After the bench.",
+        status="approved",
+    )
+    assert comment.pk > highest
+
+
+def indexed(cursor):
+    constraints = connection.introspection.get_constraints(cursor, Comment._meta.db_table)
+    return {name for name, about in constraints.items() if about["index"]}
 
 
 def test_it_refuses_a_database_that_has_bench_data_and_changes_nothing():
