@@ -40,8 +40,14 @@ def comment_submitted(comment, follow=False):
         _tell_moderators(comment)
     elif comment.status == Comment.Status.APPROVED:
         comment_approved(comment)
+    if follow:
+        start_following(comment)
+
+
+def start_following(comment):
+    """The commenter asked for e-mail about follow-up comments on the post."""
     # Spam never subscribes anyone, so spammers cannot make the site mail strangers.
-    if follow and comment.status != Comment.Status.SPAM:
+    if comment.status != Comment.Status.SPAM:
         _start_subscription(comment)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from blog.models import Post
 from core import generation
 
-from . import antispam, notifications, policy
+from . import antispam, notifications, policy, tasks
 from .models import Comment, ModerationEvent, Report
 
 
@@ -37,7 +37,7 @@ def submit(comment, request=None, notify=False):
             # neither recount nor empty every cache.
             _after_change(comment)
         transaction.on_commit(
-            lambda: notifications.comment_submitted(comment, follow=notify), robust=True
+            lambda: tasks.announce.enqueue(comment.pk, comment.status, follow=notify), robust=True
         )
     return comment
 

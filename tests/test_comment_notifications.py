@@ -10,9 +10,10 @@ from django.core import mail, signing
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from accounts import roles
-from comments import antispam, notifications, services
+from comments import antispam, notifications, services, tasks
 from comments.models import Comment, ModerationEvent, ModerationRule, Subscription
 
 from . import factories
@@ -99,6 +100,45 @@ def test_pending_comment_mails_every_moderator_with_an_address(
         r"https://blog\.example/comments/moderate/\S+", message.body
     )
     assert approve_link != spam_link
+
+
+def test_posting_a_comment_leaves_the_announcement_to_the_worker(
+    client, post, moderator, settings, committed
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with committed():
+        comment = send_comment(client, post, "Queued, not sent.")
+
+    [queued] = default_task_backend.results
+    assert queued.task.name == "announce"
+    assert queued.args == [comment.pk, Comment.Status.PENDING]
+
+    tasks.announce.call(*queued.args, **queued.kwargs)
+    assert queued_mail() == [["moderator@example.org"]]
+
+
+def test_a_moderator_quicker_than_the_worker_is_not_asked_to_moderate(
+    client, post, moderator, settings, committed
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with committed():
+        comment = send_comment(client, post, "Approved at once.", notify="on")
+    [queued] = default_task_backend.results
+    approve(comment, moderator, committed)
+    default_task_backend.clear()
+
+    tasks.announce.call(*queued.args, **queued.kwargs)
+
+    assert queued_mail() == [[GUEST["email"]]]  # the follow-up confirmation alone
+
+
+def queued_mail():
+    """The addressees of each message queued for sending, with the dummy task backend."""
+    return [
+        result.args[2]
+        for result in default_task_backend.results
+        if result.task.name == "send_email"
+    ]
 
 
 def test_each_moderator_gets_links_of_their_own(client, post, moderator, editor, committed):

@@ -1,0 +1,23 @@
+"""Background work of the comments app, run by `manage.py db_worker`."""
+
+from django_tasks import task
+
+from . import notifications
+from .models import Comment
+
+
+@task()
+def announce(comment_id, status, follow=False):
+    """Tell whoever should hear of a new comment saved with `status`: moderators when it
+    waits, the post's author and the thread's followers when it is public. Run by the
+    worker, so that posting a comment waits for none of it.
+
+    A moderator who changed the status in the meantime told whoever needed telling; the
+    follow-up e-mail the commenter asked for still starts, unless it was spam."""
+    comment = Comment.objects.select_related("post", "page", "user").filter(pk=comment_id).first()
+    if comment is None:
+        return
+    if comment.status == status:
+        notifications.comment_submitted(comment, follow=follow)
+    elif follow:
+        notifications.start_following(comment)
