@@ -6,7 +6,8 @@
   slices; each post on a page carries `snippet`, escaped HTML with `<mark>`ed words.
   Only the newest `SEARCH_MAX_RESULTS` matches (the latest written: the highest ids) are
   ranked, so that a common word costs no more on a large archive than on a small one.
-- `reindex(post_ids)`: refresh the index for these posts (saved, re-filed or deleted).
+- `reindex(post_ids)`: refresh the index for these posts (saved, re-filed or deleted);
+  `reindex_all()` for every post.
 
 PostgreSQL keeps a weighted tsvector in `Post.search_document` (GIN-indexed: title A;
 excerpt, tags and categories B; body C). SQLite keeps an FTS5 table, `blog_post_fts`,
@@ -54,6 +55,11 @@ def reindex(post_ids):
     post_ids = [pk for pk in post_ids if pk is not None]
     if post_ids:
         _backend().reindex(post_ids)
+
+
+def reindex_all():
+    """Make the whole index again, in one statement: after loading many posts at once."""
+    _backend().reindex_all()
 
 
 def highlight(text):
@@ -167,6 +173,10 @@ class PostgresSearch:
         with connection.cursor() as cursor:
             cursor.execute(POSTGRES_REINDEX + " WHERE p.id = ANY(%s)", [list(post_ids)])
 
+    def reindex_all(self):
+        with connection.cursor() as cursor:
+            cursor.execute(POSTGRES_REINDEX)
+
 
 def _escaped(field):
     """The field as HTML text: ts_headline drops whatever looks like a tag, entities stay."""
@@ -232,6 +242,11 @@ class SQLiteSearch:
             sql = f"DELETE FROM blog_post_fts WHERE rowid IN ({marks})"  # noqa: S608 - placeholders
             cursor.execute(sql, post_ids)
             cursor.execute(SQLITE_REINDEX + f" WHERE p.id IN ({marks})", post_ids)
+
+    def reindex_all(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM blog_post_fts")
+            cursor.execute(SQLITE_REINDEX)
 
 
 # Also in blog/migrations/0002_search.py, which fills the table for existing posts.

@@ -168,51 +168,54 @@ class Command(BaseCommand):
             text = body(rng)
             html = render_markdown(text, {})
             bodies.append((text, html, summary_html(html)))
-        span = timedelta(days=365 * YEARS).total_seconds()
         post_ids, made_count = [], 0
-        for numbers in batched(range(count), BATCH):
-            batch = []
-            for n in numbers:
-                # The first posts are the newest: a few scheduled, then published ones.
-                if n < 3:
-                    published_at = self.now + timedelta(days=n + 1)
-                else:
-                    published_at = self.now - timedelta(seconds=span * (n / count) + 3600)
-                status = Post.Status.DRAFT if n % 97 == 50 else Post.Status.PUBLISHED
-                title = sentence(rng, rng.randint(3, 8))[:-1]
-                text, html, excerpt_html = rng.choice(bodies)
-                batch.append(
-                    Post(
-                        title=title,
-                        slug=f"{slugify(title)[:180]}-{n}",
-                        author=rng.choice(writers),
-                        body=text,
-                        body_html=html,
-                        excerpt_html=excerpt_html,
-                        status=status,
-                        published_at=published_at,
-                        publish_date=timezone.localdate(published_at),
-                        sticky=n == 10,
+        # The posts table's secondary indexes, the search index's among them, are built
+        # once at the end, as is the search index itself.
+        with deferred_indexes(Post._meta.db_table):
+            for numbers in batched(range(count), BATCH):
+                batch = [self.new_post(n, count, writers, bodies) for n in numbers]
+                with transaction.atomic():
+                    made = Post.objects.bulk_create(batch)
+                    ids = [post.pk for post in made]
+                    Post.categories.through.objects.bulk_create(
+                        Post.categories.through(post_id=pk, category_id=category.pk)
+                        for pk in ids
+                        for category in rng.sample(categories, rng.randint(1, 2))
                     )
-                )
-            with transaction.atomic():
-                made = Post.objects.bulk_create(batch)
-                ids = [post.pk for post in made]
-                Post.categories.through.objects.bulk_create(
-                    Post.categories.through(post_id=pk, category_id=category.pk)
-                    for pk in ids
-                    for category in rng.sample(categories, rng.randint(1, 2))
-                )
-                TaggedPost.objects.bulk_create(
-                    TaggedPost(content_object_id=pk, tag_id=tag.pk)
-                    for pk in ids
-                    for tag in rng.sample(tags, rng.randint(2, 5))
-                )
-                search.reindex(ids)
-            post_ids += [post.pk for post in made if post.is_public]
-            made_count += len(made)
-            self.progress("posts", made_count, count)
+                    TaggedPost.objects.bulk_create(
+                        TaggedPost(content_object_id=pk, tag_id=tag.pk)
+                        for pk in ids
+                        for tag in rng.sample(tags, rng.randint(2, 5))
+                    )
+                post_ids += [post.pk for post in made if post.is_public]
+                made_count += len(made)
+                self.progress("posts", made_count, count)
+            search.reindex_all()
+            self.stdout.write("  search index: made")
         return post_ids
+
+    def new_post(self, n, count, writers, bodies):
+        """Post number `n` of `count`: the first are the newest, a few scheduled."""
+        rng = self.rng
+        if n < 3:
+            published_at = self.now + timedelta(days=n + 1)
+        else:
+            span = timedelta(days=365 * YEARS).total_seconds()
+            published_at = self.now - timedelta(seconds=span * (n / count) + 3600)
+        title = sentence(rng, rng.randint(3, 8))[:-1]
+        text, html, excerpt_html = rng.choice(bodies)
+        return Post(
+            title=title,
+            slug=f"{slugify(title)[:180]}-{n}",
+            author=rng.choice(writers),
+            body=text,
+            body_html=html,
+            excerpt_html=excerpt_html,
+            status=Post.Status.DRAFT if n % 97 == 50 else Post.Status.PUBLISHED,
+            published_at=published_at,
+            publish_date=timezone.localdate(published_at),
+            sticky=n == 10,
+        )
 
     # Comments ---------------------------------------------------------------------------
 
