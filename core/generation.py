@@ -11,7 +11,9 @@ related posts) is kept under it, so a busy discussion does not make every archiv
 count its posts again.
 """
 
+import threading
 import time
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -26,11 +28,49 @@ def _fresh():
     return time.time_ns() // 1000
 
 
+_request = threading.local()
+
+
+@contextmanager
+def per_request():
+    """Within, each generation is read from the cache once, and bump() moves it on: a
+    page that asks for it twenty times (each fragment, each post summary) pays one round
+    trip. Readers of the old generation meanwhile only ever store what nobody will read."""
+    _request.seen = {}
+    try:
+        yield
+    finally:
+        _request.seen = None
+
+
+def recall(key, default=None):
+    """cache.get() of a key that holds its generation, asked of the cache once a request."""
+    seen = getattr(_request, "seen", None)
+    if seen and key in seen:
+        return seen[key]
+    value = cache.get(key, default)
+    if seen is not None:
+        seen[key] = value
+    return value
+
+
+def keep(key, value, timeout):
+    """cache.set() for recall()."""
+    cache.set(key, value, timeout)
+    if getattr(_request, "seen", None) is not None:
+        _request.seen[key] = value
+
+
 def current(key=KEY):
+    seen = getattr(_request, "seen", None)
+    if seen and key in seen:
+        return seen[key]
     generation = cache.get(key)
     if generation is None:
         cache.add(key, _fresh(), timeout=None)
         generation = cache.get(key, _fresh())
+    if seen is not None:
+        seen[key] = generation
     return generation
 
 
@@ -53,6 +93,8 @@ def _increment(keys):
         except ValueError:
             cache.add(key, _fresh(), timeout=None)
             generation = cache.get(key)
+        if getattr(_request, "seen", None) is not None:
+            _request.seen[key] = generation
     return generation
 
 

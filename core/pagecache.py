@@ -69,6 +69,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with generation.per_request():
+            return self._respond(request)
+
+    def _respond(self, request):
         personal = request.method not in ("GET", "HEAD") or is_personal(request)
         key = None if personal else _key(request)
         entry = cache.get(key) if key else None
@@ -169,12 +173,12 @@ def next_change(ask=True):
     `ask=False` only checks a moment already known: nothing kept under a generation
     whose moment nobody asked for can depend on it (whatever keeps such things asks).
     """
-    found = cache.get(generation.cache_key(NEXT_CHANGE), UNKNOWN)
+    found = generation.recall(generation.cache_key(NEXT_CHANGE), UNKNOWN)
     if found is not UNKNOWN and found is not None and found <= timezone.now():
         generation.bump()
         found = UNKNOWN
     if found is UNKNOWN and ask:
         moments = [moment for clock in _clocks if (moment := clock()) is not None]
         found = min(moments, default=None)
-        cache.set(generation.cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
+        generation.keep(generation.cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
     return None if found is UNKNOWN else found

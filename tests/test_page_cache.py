@@ -531,9 +531,7 @@ def test_a_kept_post_count_follows_new_posts(client, post, settings):
     assert client.get("/page/2/").status_code == 200
 
 
-def test_a_new_comment_shows_without_counting_the_archives_again(
-    client, post, moderator, settings
-):
+def test_a_new_comment_shows_without_counting_the_archives_again(client, post, moderator, settings):
     settings.PAGE_CACHE_SECONDS = 0
     text(client, "/")
     text(client, "/category/region/")

@@ -120,6 +120,27 @@ def test_content_generation_changes_when_bumped():
     assert generation.cache_key("x") != f"g:{first}:x"
 
 
+def test_a_request_reads_each_generation_once_and_follows_its_own_bumps():
+    from django.core.cache import cache
+
+    with generation.per_request():
+        first = generation.current()
+        cache.incr(generation.KEY)  # another process's change, in the middle of this page
+        assert generation.current() == first
+        assert generation.bump() == generation.current() == first + 2
+    assert generation.current() == first + 2
+
+
+def test_a_comment_leaves_the_list_generation_alone():
+    lists = generation.current(generation.LISTS_KEY)
+    content = generation.bump(lists=False)
+
+    assert generation.current(generation.LISTS_KEY) == lists
+    generation.bump()
+    assert generation.current(generation.LISTS_KEY) > lists
+    assert generation.current() > content
+
+
 def test_content_generation_survives_a_cache_flush_without_reuse():
     from django.core.cache import cache
 
