@@ -15,6 +15,7 @@ whose rowid is the post's id. Both are filled by blog/migrations/0002_search.py 
 kept current by the receivers at the end of blog/models.py.
 """
 
+import hashlib
 import html
 import re
 
@@ -27,11 +28,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core import generation, pagecache
+
 from .models import Post
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 20
 SNIPPET_WORDS = 32
+KEPT_SECONDS = 10 * 60
 # Private-use characters around matched words, swapped for <mark> once the text is escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 WORD = re.compile(r"[^\W_]+")  # letters and digits: what both databases index
@@ -96,8 +100,17 @@ class Hits:
 
     @property
     def ids(self):
+        """The ranked ids, kept for each query until the list of posts changes: a word
+        many readers look for is ranked once."""
         if self._ids is None:
-            self._ids = self.backend.ranked(self.query, self.limit + 1)
+            pagecache.next_change()  # a scheduled post that went live is found at once
+            digest = hashlib.md5(self.query.encode(), usedforsecurity=False).hexdigest()
+            self._ids = generation.cached(
+                ("search", self.limit, digest),
+                lambda: self.backend.ranked(self.query, self.limit + 1),
+                KEPT_SECONDS,
+                lists=True,
+            )
         return self._ids
 
     @property
@@ -127,6 +140,13 @@ def _published():
     return Post.objects.published()
 
 
+def _results():
+    """A result shows a post's title, byline, categories and snippet: not its texts."""
+    return Post.objects.for_listing().defer(
+        "body", "body_html", "excerpt", "excerpt_html", "search_document"
+    )
+
+
 class PostgresSearch:
     config = "english"
 
@@ -150,7 +170,7 @@ class PostgresSearch:
     def page(self, query, ids):
         """{id: post} for these ids, each with its snippet, in one query (plus prefetches)."""
         posts = (
-            Post.objects.for_listing()
+            _results()
             .filter(pk__in=ids)
             .annotate(
                 snippet=SearchHeadline(
@@ -231,7 +251,7 @@ class SQLiteSearch:
                 [MARK_START, MARK_END, SNIPPET_WORDS, self._match(query), *ids],
             )
             snippets = dict(cursor.fetchall())
-        found = Post.objects.for_listing().in_bulk(list(snippets))
+        found = _results().in_bulk(list(snippets))
         for post in found.values():
             post.snippet = snippets[post.pk]
         return found

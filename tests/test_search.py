@@ -1,8 +1,10 @@
 """Search at /search/?q=: ranked, stemmed, highlighted, paginated, and never a 500."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from blog.models import Post, SiteSettings
@@ -256,6 +258,26 @@ def test_publishing_a_draft_makes_it_findable(client):
     entry.status = Post.Status.PUBLISHED
     entry.save()
     assert titles(search(client, "findings")) == ["Later"]
+
+
+def test_a_scheduled_post_is_found_once_its_time_comes(client):
+    later = timezone.now() + timedelta(hours=2)
+    factories.post("Tomorrow", body="Embargoed findings.", published_at=later)
+    assert titles(search(client, "findings")) == []
+
+    with mock.patch("django.utils.timezone.now", return_value=later + timedelta(minutes=1)):
+        assert titles(search(client, "findings")) == ["Tomorrow"]
+
+
+def test_a_search_asked_again_is_not_ranked_again(client, django_assert_max_num_queries):
+    factories.post("Water", body="Water and land.")
+    SiteSettings.load()
+    first = search(client, "water")
+
+    # The page's posts with their snippets, categories and tags; not the ranking.
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 4):
+        again = search(client, "water")
+    assert titles(again) == titles(first) == ["Water"]
 
 
 def test_a_deleted_post_is_no_longer_found(client):
