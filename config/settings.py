@@ -129,7 +129,7 @@ if env.bool("CACHE_OFF", default=False):  # benchmarks: what the site costs with
 elif REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="colloquy"),
         }

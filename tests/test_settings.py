@@ -108,8 +108,26 @@ def test_database_and_cache_follow_the_environment():
 
     assert result.stdout.split()[-2:] == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.RedisCache",
     ], result.stderr
+
+
+def test_the_redis_cache_shares_one_client_and_keeps_what_it_is_given(settings):
+    from django.core.cache import caches
+    from redis.exceptions import ConnectionError as NoRedis
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "core.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"},
+    }
+    try:
+        shared = caches.create_connection("shared")
+        shared.set("colloquy-test", {"kept": 1}, 5)
+        assert shared.get("colloquy-test") == {"kept": 1}
+    except NoRedis as error:
+        pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
+    assert shared._cache.get_client() is shared._cache.get_client(write=True)
+    shared.delete("colloquy-test")
 
 
 def test_content_generation_changes_when_bumped():
