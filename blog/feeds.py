@@ -63,7 +63,12 @@ class PostFeed(Feed):
         return Post.objects.published()
 
     def items(self, obj):
-        return self.posts(obj).for_listing().newest_first()[:FEED_SIZE]
+        # Which posts, from the publication index alone, then those posts with what goes
+        # with them: ordered by date, the join with authors and images has SQLite sort
+        # every published post.
+        ids = list(self.posts(obj).newest_first().values_list("pk", flat=True)[:FEED_SIZE])
+        found = Post.objects.for_listing().in_bulk(ids)
+        return [found[pk] for pk in ids]
 
     def title(self, obj):
         return self.site.title
