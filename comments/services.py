@@ -36,9 +36,9 @@ def submit(comment, request=None, notify=False):
             # Pending comments and spam change no public page: a flood of them must
             # neither recount nor empty every cache.
             _after_change(comment)
-        transaction.on_commit(
-            lambda: tasks.announce.enqueue(comment.pk, comment.status, follow=notify), robust=True
-        )
+        # With the database task backend, the task goes in with the comment: one commit,
+        # and never one without the other.
+        tasks.announce.enqueue(comment.pk, comment.status, follow=notify)
     return comment
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from django_tasks import default_task_backend
+from django_tasks_db.models import DBTaskResult
 
 from accounts import roles
 from comments import antispam, notifications, services, tasks
@@ -464,14 +465,21 @@ def test_unsubscribing_takes_a_post_and_stops_the_mail(
     assert client.get(unsubscribe).status_code == 200  # an old link still answers
 
 
-def test_nothing_is_sent_when_the_transaction_rolls_back(post, moderator, committed):
-    with committed() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+def test_the_announcement_is_queued_with_the_comment_or_not_at_all(post, moderator, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with pytest.raises(RuntimeError), transaction.atomic():
         services.submit(
             Comment(post=post, name="Gus", email="gus@example.net", body="Lost."),
             notify=True,
         )
         raise RuntimeError("the request failed after saving")
 
-    assert callbacks == []
+    assert not DBTaskResult.objects.exists()
+    assert not Comment.objects.exists()
+
+    kept = services.submit(Comment(post=post, name="Gus", email="gus@example.net", body="Kept."))
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "comments.tasks.announce"
+    assert queued.args_kwargs["args"] == [kept.pk, Comment.Status.PENDING]
     assert mail.outbox == []
     assert not Subscription.objects.exists()
