@@ -299,6 +299,7 @@ def peak_worker_mb(server):
 
 def wrk(url, duration, connections, script=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    command += ["-H", "Accept-Encoding: gzip"]  # as every browser sends it
     if script:
         command += ["-s", script]
     output = subprocess.run(

@@ -1,6 +1,7 @@
 """Whole pages for anonymous readers come from the cache, are never personal, and change
 on the next request after anything they show changes."""
 
+import gzip
 import os
 import re
 import subprocess
@@ -195,6 +196,28 @@ def test_a_changed_page_answers_200_with_a_new_etag(client, post):
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
     assert "On listening well" in again.content.decode()
+
+
+def test_a_kept_page_is_sent_gzipped_to_readers_who_accept_it(client, post):
+    url = post.get_absolute_url()
+    plain = client.get(url)  # made, and kept
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content)
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
+    assert "Content-Encoding" not in client.get(url)
+
+
+def test_personal_pages_are_never_compressed_by_the_page_cache(client_for, reader, post):
+    fresh_guest().get(post.get_absolute_url())
+    response = client_for(reader).get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert "private" in response["Cache-Control"]
 
 
 def test_the_first_reader_also_gets_304_for_a_page_they_have(client, post, settings):
