@@ -126,10 +126,16 @@ class PostQuerySet(models.QuerySet):
 
     def filed_under(self, category):
         """Posts filed in `category` or one of its sub-categories, each once. EXISTS, not a
-        join with DISTINCT: the newest first come straight from the publication index."""
-        filed = Post.categories.through.objects.filter(
-            post=OuterRef("pk"), category__in=category.with_descendants()
+        join with DISTINCT: the newest of a large category come straight from the
+        publication index. The categories' ids are given as such, so that PostgreSQL can
+        tell a small category from a large one (and start from its few posts)."""
+        ids = generation.cached(
+            ("category-tree", category.pk),
+            lambda: list(category.with_descendants().values_list("pk", flat=True)),
+            60 * 60,
+            lists=True,
         )
+        filed = Post.categories.through.objects.filter(post=OuterRef("pk"), category__in=ids)
         return self.filter(Exists(filed))
 
     def for_listing(self):

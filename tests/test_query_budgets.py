@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "home": 5,  # count, which posts, then those posts, their categories, their tags
     "post": 6,  # post with author and image, categories, tags, related posts, likers, discussion
-    "category": 6,  # the category, then as the home page
+    "category": 7,  # the category, its sub-categories, then as the home page
     "tag": 6,
     "author": 6,
     "year": 7,  # as the home page, plus the previous and next years with posts
