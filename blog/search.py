@@ -233,6 +233,8 @@ class SQLiteSearch:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             # Only our own SQL is formatted in; the reader's words are bound parameters.
+            # Published as PostQuerySet.published() says, joined rather than a subquery
+            # of every published id, so that FTS5 can stop at `limit`.
             cursor.execute(
                 f"SELECT id FROM (SELECT f.rowid AS id, {self.rank} AS score"  # noqa: S608
                 " FROM blog_post_fts f JOIN blog_post p ON p.id = f.rowid"

@@ -43,34 +43,34 @@ def per_request():
         _request.seen = None
 
 
+def _remember(key, value):
+    seen = getattr(_request, "seen", None)
+    if seen is not None:
+        seen[key] = value
+
+
 def recall(key, default=None):
     """cache.get() of a key that holds its generation, asked of the cache once a request."""
     seen = getattr(_request, "seen", None)
-    if seen and key in seen:
+    if seen is not None and key in seen:
         return seen[key]
     value = cache.get(key, default)
-    if seen is not None:
-        seen[key] = value
+    _remember(key, value)
     return value
 
 
 def keep(key, value, timeout):
     """cache.set() for recall()."""
     cache.set(key, value, timeout)
-    if getattr(_request, "seen", None) is not None:
-        _request.seen[key] = value
+    _remember(key, value)
 
 
 def current(key=KEY):
-    seen = getattr(_request, "seen", None)
-    if seen and key in seen:
-        return seen[key]
-    generation = cache.get(key)
+    generation = recall(key)
     if generation is None:
         cache.add(key, _fresh(), timeout=None)
         generation = cache.get(key, _fresh())
-    if seen is not None:
-        seen[key] = generation
+        _remember(key, generation)
     return generation
 
 
@@ -93,8 +93,7 @@ def _increment(keys):
         except ValueError:
             cache.add(key, _fresh(), timeout=None)
             generation = cache.get(key)
-        if getattr(_request, "seen", None) is not None:
-            _request.seen[key] = generation
+        _remember(key, generation)
     return generation
 
 

@@ -3,11 +3,11 @@
 Writers, nested categories, tags, N posts over fifteen years (a few drafts and
 scheduled ones) and M threaded comments with a long tail: most posts have a few, some
 hundreds, and the newest published post has exactly `--hot-comments` (the benchmark's
-"post with 200 comments"). Everything goes in with `bulk_create`, in batches, each in
-its own transaction: the Markdown of a small set of bodies is rendered once and shared,
-and comments get their path, depth and HTML here, as `Comment.save()` would make them.
-Comments, the bulk of the data, go in with COPY on PostgreSQL, with their table's
-secondary indexes built once at the end.
+"post with 200 comments"). Posts go in with `bulk_create`, comments (the bulk of the
+data) with COPY on PostgreSQL and one prepared INSERT on SQLite, in batches, each in its
+own transaction; both tables' secondary indexes, and the search index, are built once at
+the end. The Markdown of a small set of bodies is rendered once and shared, and comments
+get their ids, path, depth and HTML here, as `Comment.save()` would make them.
 
 Bench data is for a database of its own: the command refuses to add to one that already
 has any, and changes nothing then.
