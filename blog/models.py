@@ -147,6 +147,11 @@ class PostQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def without_texts(self):
+        """Posts for what needs no body: the texts are the bulk of a row (and TOASTed on
+        PostgreSQL, where reading them costs the more)."""
+        return self.defer(*Post.TEXTS)
+
 
 def _post_image_path(instance, filename):
     return timezone.now().strftime("images/%Y/%m/") + filename
@@ -249,6 +254,9 @@ class Post(models.Model):
         PENDING = "pending", "Pending review"
         PRIVATE = "private", "Private (staff only)"
         PUBLISHED = "published", "Published"
+
+    # The bulk of a row, which a page that shows no post's text need not read.
+    TEXTS = ("body", "body_html", "excerpt", "excerpt_html", "search_document")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(

@@ -142,9 +142,7 @@ def _published():
 
 def _results():
     """A result shows a post's title, byline, categories and snippet: not its texts."""
-    return Post.objects.for_listing().defer(
-        "body", "body_html", "excerpt", "excerpt_html", "search_document"
-    )
+    return Post.objects.for_listing().without_texts()
 
 
 class PostgresSearch:

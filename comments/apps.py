@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def grant_comment_permissions(**kwargs):
@@ -28,10 +28,15 @@ class CommentsConfig(AppConfig):
         from accounts import personal_data
         from core import pagecache
 
+        from . import policy
+        from .models import ModerationRule
         from .personal_data import CommentsData
         from .views import AUTHOR_COOKIE, PENDING_COOKIE
 
         post_migrate.connect(grant_comment_permissions, sender=self)
+        # Each new comment reads the moderation lists from the cache.
+        for signal in (post_save, post_delete):
+            signal.connect(policy.forget_rules, sender=ModerationRule)
         # A person's page, data export and account deletion include their comments.
         personal_data.register(CommentsData())
         # "Remember me" fills the form in, and a pending comment shows to its author.

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.functions import Lower
 
 from .models import Comment, ModerationRule
@@ -23,7 +25,7 @@ class Decision:
 
 def decide(comment):
     """The status of a new, unsaved `comment` (with post, user or name/email, ip set)."""
-    rules = list(ModerationRule.objects.all())
+    rules = _rules()
     disallowed = _match(comment, [r for r in rules if r.list == ModerationRule.List.DISALLOWED])
     if disallowed:
         return Decision(Comment.Status.SPAM, f"disallowed list: {disallowed}")
@@ -45,6 +47,25 @@ def decide(comment):
     if _approved_before(comment):
         return Decision(Comment.Status.APPROVED, "previously approved commenter")
     return Decision(Comment.Status.PENDING, "first comment")
+
+
+RULES_KEY = "comments:moderation-rules"
+
+
+def _rules():
+    """The disallowed and moderation lists. Every new comment reads them and moderators
+    seldom change them: they are kept, for a while at most should a change be missed."""
+    rules = cache.get(RULES_KEY)
+    if rules is None:
+        rules = list(ModerationRule.objects.all())
+        cache.set(RULES_KEY, rules, 60 * 5)
+    return rules
+
+
+def forget_rules(**kwargs):
+    """A rule was added, changed or removed: the next comment reads the lists again (once
+    the change is committed, so that nobody keeps the old lists in between)."""
+    transaction.on_commit(lambda: cache.delete(RULES_KEY))
 
 
 def _match(comment, rules):

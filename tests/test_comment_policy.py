@@ -81,6 +81,26 @@ def test_moderation_list_holds(post, editor):
     assert decision == policy.Decision(Comment.Status.PENDING, "moderation list: word “ceasefire”")
 
 
+def test_a_changed_list_applies_to_the_next_comment(post, django_capture_on_commit_callbacks):
+    def status(body):
+        return policy.decide(new(post, body=body)).status
+
+    assert status("Best casino bonus") == "pending"  # the lists are kept from here on
+    with django_capture_on_commit_callbacks(execute=True):
+        added = rule(D, W, "casino")
+    assert status("Best casino bonus") == "spam"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added.value = "poker"
+        added.save()
+    assert status("Best casino bonus") == "pending"
+    assert status("Poker night") == "spam"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added.delete()
+    assert status("Poker night") == "pending"
+
+
 def test_staff_are_approved(post, editor):
     assert policy.decide(new(post, user=editor)) == policy.Decision("approved", "staff")
 
