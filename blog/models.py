@@ -538,8 +538,11 @@ def _reindex_post(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=TaggedPost)
 @receiver(m2m_changed, sender=Post.categories.through)
 def _reindex_filed_posts(sender, instance, action, reverse, pk_set, **kwargs):
+    """Filing a post, from either side, changes its archives and its index entry."""
     from . import search
 
+    if action in ("post_add", "post_remove", "post_clear"):
+        generation.bump()
     if not reverse and action in ("post_add", "post_remove", "post_clear"):
         search.reindex([instance.pk])
     elif reverse and action in ("post_add", "post_remove"):

@@ -404,6 +404,31 @@ def test_a_renamed_category_shows_at_once(page_cache, client, post):
     assert "Regions of the world" in text(client, post.get_absolute_url())
 
 
+@pytest.mark.parametrize("side", ["post", "category"])
+def test_a_post_filed_or_unfiled_shows_at_once(page_cache, client, post, side):
+    later = factories.category("Later")
+    assert post.title not in text(client, "/category/later/")
+
+    if side == "post":
+        post.categories.add(later)
+    else:
+        later.posts.add(post)
+    assert post.title in text(client, "/category/later/")
+    assert "/category/later/" in text(client, post.get_absolute_url())
+
+    later.posts.clear() if side == "category" else post.categories.remove(later)
+    assert post.title not in text(client, "/category/later/")
+
+
+def test_a_retagged_post_shows_at_once(page_cache, client, post):
+    factories.post("Truce terms", author=post.author, tags=["ceasefire"])
+    assert post.title not in text(client, "/tag/ceasefire/")
+    post.tags.add("ceasefire")
+    assert post.title in text(client, "/tag/ceasefire/")
+    post.tags.clear()
+    assert post.title not in text(client, "/tag/ceasefire/")
+
+
 def test_a_deleted_category_goes_at_once(page_cache, client, post, superuser, client_for):
     guest = fresh_guest()
     assert "Region" in text(guest, post.get_absolute_url())
