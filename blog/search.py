@@ -18,6 +18,7 @@ kept current by the receivers at the end of blog/models.py.
 import hashlib
 import html
 import re
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -104,9 +105,8 @@ class Hits:
         many readers look for is ranked once."""
         if self._ids is None:
             pagecache.next_change()  # a scheduled post that went live is found at once
-            digest = hashlib.md5(self.query.encode(), usedforsecurity=False).hexdigest()
             self._ids = generation.cached(
-                ("search", self.limit, digest),
+                ("search", self.key),
                 lambda: self.backend.ranked(self.query, self.limit + 1),
                 KEPT_SECONDS,
                 lists=True,
@@ -123,10 +123,18 @@ class Hits:
     def __len__(self):
         return self.count()
 
+    @property
+    def key(self):
+        """What tells this query's results apart in a cache key."""
+        digest = hashlib.md5(self.query.encode(), usedforsecurity=False).hexdigest()
+        return f"{self.limit}-{digest}"
+
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("Search hits are fetched a page (a slice) at a time.")
-        ids = self.ids[: self.limit][window]
+        return Window(lambda: self._fetch(self.ids[: self.limit][window]))
+
+    def _fetch(self, ids):
         if not ids:
             return []
         found = self.backend.page(self.query, ids)
@@ -134,6 +142,26 @@ class Hits:
         for post in posts:
             post.snippet = highlight(post.snippet)
         return posts
+
+
+class Window(Sequence):
+    """A page of hits, fetched from the database when first read: not at all when the
+    page's results are a kept fragment."""
+
+    def __init__(self, fetch):
+        self._fetch = fetch
+        self._posts = None
+
+    def _read(self):
+        if self._posts is None:
+            self._posts = self._fetch()
+        return self._posts
+
+    def __getitem__(self, index):
+        return self._read()[index]
+
+    def __len__(self):
+        return len(self._read())
 
 
 def _published():
