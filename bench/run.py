@@ -54,6 +54,9 @@ from django.db.models import Count
 from taggit.models import Tag
 from blog.models import Category, Post
 from comments import antispam
+from comments.management.commands.bench_data import WORDS
+import random
+RANDOM_PAGES = %s
 
 published = Post.objects.published()
 hot = published.order_by("-published_at", "-pk").first()
@@ -69,6 +72,7 @@ pages = {
     "tag archive": f"/tag/{tag.slug}/",
     f"home page {deep}": f"/page/{deep}/" if deep > 1 else "/",
     "search": "/search/?q=ceasefire+treaty",
+    "search, other words": "/search/?q=" + "+".join(random.sample(WORDS, 2)),
     "RSS feed": "/feed/",
 }
 explain = os.environ.get("BENCH_EXPLAIN") == "1"
@@ -76,9 +80,11 @@ client = Client(HTTP_HOST="127.0.0.1")
 client.get("/")
 result = {"pages": pages, "queries": {}, "plans": {},
           "comment_post": f"/comments/post/{writers_post.pk}/",
-          "token": antispam.form_token(writers_post), "writers_post_id": writers_post.pk}
+          "token": antispam.form_token(writers_post), "writers_post_id": writers_post.pk,
+          "words": WORDS}
 for name, url in pages.items():
-    client.get(url)
+    if name not in RANDOM_PAGES:  # words asked for the first time: nothing of them kept
+        client.get(url)
     with CaptureQueriesContext(connection) as captured:
         status = client.get(url).status_code
     assert status == 200, (url, status)
@@ -91,6 +97,24 @@ for name, url in pages.items():
                 plans.append({"sql": query["sql"], "plan": [row[0] for row in cursor.fetchall()]})
         result["plans"][name] = plans
 print("RESULT " + json.dumps(result))
+"""
+
+# Pages that wrk asks with other words each time (SEARCH_LUA): every one made afresh.
+RANDOM_PAGES = ("search, other words",)
+
+SEARCH_LUA = r"""
+words = {%s}
+setup = function(thread)
+  counter = (counter or 0) + 1
+  thread:set("seed", counter)
+end
+init = function(args)
+  math.randomseed(os.time() * 100 + seed)
+end
+request = function()
+  local first, second = words[math.random(#words)], words[math.random(#words)]
+  return wrk.format("GET", "/search/?q=" .. first .. "+" .. second)
+end
 """
 
 COUNT_SNIPPET = r"""
@@ -229,8 +253,13 @@ def measure(database, size, args, explain):
     env = prepare(database, size)
     # Queries of a page made afresh: the whole-page cache off, fragment caches warm.
     found = django(
-        PAGES_SNIPPET, env | {"BENCH_EXPLAIN": "1" if explain else "0", "PAGE_CACHE_SECONDS": "0"}
+        PAGES_SNIPPET % repr(RANDOM_PAGES),
+        env | {"BENCH_EXPLAIN": "1" if explain else "0", "PAGE_CACHE_SECONDS": "0"},
     )
+    scripts = {}
+    for name in RANDOM_PAGES:
+        scripts[name] = CACHE / "search.lua"
+        scripts[name].write_text(SEARCH_LUA % ", ".join(f'"{w}"' for w in found["words"]))
     run = {
         "label": label,
         "database": database,
@@ -247,7 +276,8 @@ def measure(database, size, args, explain):
         try:
             rows = {}
             for name, url in found["pages"].items():
-                rows[name] = wrk(url, args.duration, args.connections)
+                script = scripts.get(name)
+                rows[name] = wrk(url, args.duration, args.connections, script and str(script))
                 drain()
                 print(f"  {mode:16} {name:22} {rows[name]['rps']:>9.1f} req/s")
             run["modes"][mode] = {"pages": rows, "peak_worker_mb": peak_worker_mb(server)}

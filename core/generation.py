@@ -59,6 +59,18 @@ def recall(key, default=None):
     return value
 
 
+def current_and(key):
+    """The content generation and `cache.get(key)`, asked of the cache in one round trip."""
+    seen = getattr(_request, "seen", None)
+    if seen is not None and KEY in seen:
+        return seen[KEY], cache.get(key)
+    found = cache.get_many([KEY, key])
+    if KEY in found:
+        _remember(KEY, found[KEY])
+        return found[KEY], found.get(key)
+    return current(), found.get(key)
+
+
 def keep(key, value, timeout):
     """cache.set() for recall()."""
     cache.set(key, value, timeout)

@@ -2,10 +2,11 @@
 
 A view opts in with `@public_page`. The middleware then keeps the page it renders for a
 reader who carries no personal cookie (no session, no "remember me", no pending comment,
-no message), under the site-wide content generation: whatever bumps the generation makes
-every kept page stale at once, in every process that shares the cache. Anything that
-changes by the clock alone (a scheduled post going live) is a registered clock: once its
-moment has passed, the next request starts a new generation before anything is made.
+no message), with the site-wide content generation it was made under: whatever bumps the
+generation makes every kept page stale at once, in every process that shares the cache.
+Anything that changes by the clock alone (a scheduled post going live) is a registered
+clock: once its moment has passed, the next request starts a new generation before
+anything is made.
 
 A reader who carries a personal cookie never gets a kept page and never has theirs kept,
 so nobody sees another person's page. Kept pages answer conditional requests (ETag and
@@ -81,14 +82,17 @@ class PageCacheMiddleware:
     def _respond(self, request):
         personal = request.method not in ("GET", "HEAD") or is_personal(request)
         key = None if personal else _key(request)
-        entry = cache.get(key) if key else None
-        if entry is not None and not _expired(entry):
-            return _answer(request, *_restore(entry, request))
+        if key:
+            # The page is kept with the generation it was made under: one round trip
+            # asks for both, and a page made under an older one is made again.
+            current, entry = generation.current_and(key)
+            if entry is not None and entry.get("generation") == current and not _expired(entry):
+                return _answer(request, *_restore(entry, request))
 
         # Before anything is made: a scheduled moment that has passed starts a new
         # generation, so no count or fragment kept before it is used for this page.
         next_change(ask=False)
-        key = key and _key(request)
+        made_under = generation.current() if key else None
         response = self.get_response(request)
         if not getattr(response, "public_page", False):
             return response
@@ -97,21 +101,21 @@ class PageCacheMiddleware:
             return response
         entry = _entry(response, compress=bool(key))
         if key:
+            entry["generation"] = made_under
             entry["stale_at"] = next_change()
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         return _answer(request, response, entry["etag"], entry["last_modified"])
 
 
 def _key(request):
-    """Where this request's page is kept, or None when it is made afresh every time."""
+    """Where this request's page is kept, or None when it is made afresh every time.
+    One key per address: a page made again replaces the stale one."""
     if not settings.PAGE_CACHE_SECONDS:
         return None
     if not set(request.GET).issubset(settings.PAGE_CACHE_QUERY_PARAMETERS):
         return None  # an unknown parameter (a search, a tracking tag) gets a fresh page
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
-    # The generation is in the key: one bump strands every page kept before it.
-    return generation.cache_key("page", digest)
+    return "page:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
 
 
 def _keepable(response):
