@@ -78,6 +78,8 @@ class SiteCommentsFeed(Feed):
             Comment.objects.approved()
             .on_public_targets()
             .select_related("user", "post", "page")
+            # The posts' and pages' titles and addresses, not their texts.
+            .defer(*(f"post__{field}" for field in Post.TEXTS), "page__body", "page__body_html")
             .order_by("-submitted_at")[:FEED_SIZE]
         )
 

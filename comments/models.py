@@ -18,9 +18,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def on_public_targets(self):
-        """Those on published posts and pages, where the public can read them."""
+        """Those on published posts and pages, where the public can read them. Tested on
+        the joined post or page, row by row: not against the set of every published post,
+        which a large archive makes costly to gather for the few comments a feed shows."""
         return self.filter(
-            Q(post__in=Post.objects.published()) | Q(page__status=Page.Status.PUBLISHED)
+            Q(post__status=Post.Status.PUBLISHED, post__published_at__lte=timezone.now())
+            | Q(page__status=Page.Status.PUBLISHED)
         )
 
     def on(self, target):

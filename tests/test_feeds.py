@@ -235,7 +235,8 @@ def _comment(post, name, **fields):
 def test_site_comments_feed_lists_approved_comments_on_published_posts(client, published, unseen):
     _comment(published, "Approved one")
     _comment(published, "Waiting", status=Comment.Status.PENDING)
-    _comment(unseen[0], "On a draft")
+    for post in unseen:  # a draft, a scheduled post, a private post
+        _comment(post, f"On {post.title}")
 
     response, feed = fetch(client, "/comments/feed/")
 
