@@ -8,7 +8,7 @@ moment has passed.
 
 import math
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -40,22 +40,24 @@ def cached(name, build, *, lists=True):
 
 
 def categories():
-    """Categories with their number of published posts (a sub-category's posts not included)."""
-    now = timezone.now()
-    published = Q(posts__status=Post.Status.PUBLISHED, posts__published_at__lte=now)
-    rows = (
-        Category.objects.annotate(count=Count("posts", filter=published))
-        .filter(count__gt=0)
-        .order_by("path")
+    """Categories with their number of published posts (a sub-category's posts not included).
+
+    Counted from the filings alone, each tested on its joined post: grouping the
+    categories' join with every post made SQLite take seconds at 100,000 posts."""
+    filings = Post.categories.through.objects.filter(
+        post__status=Post.Status.PUBLISHED, post__published_at__lte=timezone.now()
+    )
+    counts = dict(
+        filings.values_list("category").annotate(count=Count("pk")).values_list("category", "count")
     )
     return [
         {
             "name": row.name,
             "url": row.get_absolute_url(),
-            "count": row.count,
+            "count": counts[row.pk],
             "depth": row.path.count("/"),
         }
-        for row in rows
+        for row in Category.objects.filter(pk__in=list(counts)).order_by("path")
     ]
 
 
