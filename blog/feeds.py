@@ -6,14 +6,18 @@ import mimetypes
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
 from taggit.models import Tag
 
+from core import generation, pagecache
+
 from .models import Category, Post, SiteSettings
 
 FEED_SIZE = 20
+KEPT_SECONDS = 10 * 60
 
 
 class RssWithContent(feedgenerator.Rss201rev2Feed):
@@ -50,11 +54,23 @@ class PostFeed(Feed):
     feed_type = RssWithContent
 
     def __call__(self, request, *args, **kwargs):
+        """The feed, kept under the content generation: it is the same for everyone, and
+        the full text of twenty posts is slow to write out."""
+        pagecache.next_change()  # a scheduled post that went live is in it at once
+        kept = generation.cached(
+            ("feed", request.build_absolute_uri()),
+            lambda: self._made(request, *args, **kwargs),
+            KEPT_SECONDS,
+        )
+        return HttpResponse(kept["content"], headers=kept["headers"])
+
+    def _made(self, request, *args, **kwargs):
         # One Feed instance serves every request: give each request its own copy.
         feed = copy.copy(self)
         feed.request = request
         feed.site = SiteSettings.load()
-        return super(PostFeed, feed).__call__(request, *args, **kwargs)
+        response = super(PostFeed, feed).__call__(request, *args, **kwargs)
+        return {"content": response.content, "headers": dict(response.headers)}
 
     def get_object(self, request, *args, **kwargs):
         return None

@@ -335,6 +335,13 @@ def test_a_published_post_shows_at_once(page_cache, client, post):
     assert "Second thoughts" in text(client, "/")
 
 
+def test_a_published_post_is_in_the_feeds_at_once(page_cache, client, post):
+    assert "Second thoughts" not in text(client, "/feed/")
+    factories.post("Second thoughts", author=post.author)
+    assert "Second thoughts" in text(client, "/feed/")
+    assert "Second thoughts" in text(client, "/feed/atom/")
+
+
 def test_an_edited_post_shows_at_once(page_cache, client, post):
     text(client, post.get_absolute_url())
     post.body = "A new paragraph on silence."
@@ -357,8 +364,8 @@ def test_a_scheduled_post_appears_when_its_time_comes(page_cache, client, post):
     assert "Tomorrow" not in text(client, "/feed/")
 
     with mock.patch("django.utils.timezone.now", return_value=later + timedelta(minutes=1)):
-        assert "Tomorrow" in text(client, "/")
         assert "Tomorrow" in text(client, "/feed/")
+        assert "Tomorrow" in text(client, "/")
 
 
 @pytest.mark.parametrize(
