@@ -58,7 +58,9 @@ class PostFeed(Feed):
         the full text of twenty posts is slow to write out."""
         pagecache.next_change()  # a scheduled post that went live is in it at once
         kept = generation.cached(
-            ("feed", request.build_absolute_uri()),
+            # Its address without the query string, which no feed reads: made-up
+            # parameters must not fill the cache with copies.
+            ("feed", request.build_absolute_uri(request.path)),
             lambda: self._made(request, *args, **kwargs),
             KEPT_SECONDS,
         )
