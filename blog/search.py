@@ -18,7 +18,6 @@ kept current by the receivers at the end of blog/models.py.
 import hashlib
 import html
 import re
-from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -26,6 +25,7 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -132,7 +132,8 @@ class Hits:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             raise TypeError("Search hits are fetched a page (a slice) at a time.")
-        return Window(lambda: self._fetch(self.ids[: self.limit][window]))
+        # Fetched when first read: not at all when the page's results are a kept fragment.
+        return SimpleLazyObject(lambda: self._fetch(self.ids[: self.limit][window]))
 
     def _fetch(self, ids):
         if not ids:
@@ -142,26 +143,6 @@ class Hits:
         for post in posts:
             post.snippet = highlight(post.snippet)
         return posts
-
-
-class Window(Sequence):
-    """A page of hits, fetched from the database when first read: not at all when the
-    page's results are a kept fragment."""
-
-    def __init__(self, fetch):
-        self._fetch = fetch
-        self._posts = None
-
-    def _read(self):
-        if self._posts is None:
-            self._posts = self._fetch()
-        return self._posts
-
-    def __getitem__(self, index):
-        return self._read()[index]
-
-    def __len__(self):
-        return len(self._read())
 
 
 def _published():
