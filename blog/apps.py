@@ -30,10 +30,10 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from core import pagecache
+        from core import generation
 
         from . import blocks
 
         post_migrate.connect(grant_blog_permissions, sender=self)
         # A scheduled post going live changes the home page, its archives and feeds.
-        pagecache.register_clock(blocks.next_scheduled_at)
+        generation.register_clock(blocks.next_scheduled_at)

@@ -2,7 +2,7 @@
 
 Each block is one aggregate query, and all three are cached together on the
 site-wide content generation. Nothing is saved when a scheduled post goes live: the
-next one's time is a clock of core.pagecache, which starts a new generation once that
+next one's time is a clock of core.generation, which starts a new generation once that
 moment has passed.
 """
 
@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from core import generation, pagecache
+from core import generation
 
 from .models import Category, Post, TaggedPost
 
@@ -35,7 +35,6 @@ def next_scheduled_at():
 def cached(name, build, *, lists=True):
     """`build()`, kept until the lists of posts change (`lists=False`: until anything
     public changes) or the next scheduled post is due."""
-    pagecache.next_change()  # moves to a new generation once a scheduled post is due
     return generation.cached(("blocks", name), build, TIMEOUT, lists=lists)
 
 

@@ -29,7 +29,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from core import generation, pagecache
+from core import generation
 
 from .models import Post
 
@@ -104,7 +104,6 @@ class Hits:
         """The ranked ids, kept for each query until the list of posts changes: a word
         many readers look for is ranked once."""
         if self._ids is None:
-            pagecache.next_change()  # a scheduled post that went live is found at once
             self._ids = generation.cached(
                 ("search", self.key),
                 lambda: self.backend.ranked(self.query, self.limit + 1),

@@ -15,7 +15,7 @@ from django.views.generic import ListView
 from django.views.generic.dates import DayArchiveView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from core import generation, pagecache
+from core import generation
 
 from . import likes, summaries
 from . import search as search_index
@@ -32,7 +32,6 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        pagecache.next_change()  # a scheduled post that went live counts
         return generation.cached(
             ("post-count", self.count_key), self._count_all, 60 * 60, lists=True
         )

@@ -9,6 +9,14 @@ which posts each list holds as it was: a comment, a like, a profile. What depend
 only on the lists (how many posts an archive has, the footer's categories and months,
 related posts) is kept under it, so a busy discussion does not make every archive
 count its posts again.
+
+Some content changes by the clock alone: a scheduled post goes live at its time. Such a
+moment is a registered clock; once it has passed, the next reader starts a new generation
+before anything is read from the cache (`next_change()`, which `cached()` asks first).
+
+A value that is slow to make (the footer's aggregates over every post, a search) is made
+by one process at a time: the others wait a moment for it rather than all making it at
+once just after a bump.
 """
 
 import threading
@@ -17,9 +25,18 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 KEY = "content-generation"
 LISTS_KEY = "list-generation"
+NEXT_CHANGE = "next-change"
+UNKNOWN = object()
+# How long a process waits for another to make a value before making it itself, and
+# how often it looks; a process that dies while making it holds nobody up for longer.
+MAKING_SECONDS = 10
+MAKING_POLL_SECONDS = 0.02
+
+_clocks = []
 
 
 def _fresh():
@@ -112,12 +129,56 @@ def _increment(keys):
 def cached(parts, build, timeout, *, lists=False):
     """`build()`, kept under the current generation (key from `parts`) for `timeout` s;
     `lists=True` when it depends only on which posts the lists hold."""
+    next_change()  # a scheduled moment that has passed is seen before anything is read
     key = cache_key(*parts, lists=lists)
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    making = f"making:{key}"
+    if not cache.add(making, True, MAKING_SECONDS):
+        value = _wait_for(key)
+        if value is not None:
+            return value
+    try:
         value = build()
         cache.set(key, value, timeout)
+    finally:
+        cache.delete(making)
     return value
+
+
+def _wait_for(key):
+    """The value another process is making under `key`, or None if it takes too long."""
+    deadline = time.monotonic() + MAKING_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(MAKING_POLL_SECONDS)
+        value = cache.get(key)
+        if value is not None:
+            return value
+    return None
+
+
+def register_clock(clock):
+    """`clock()` returns when public content next changes by itself, or None."""
+    _clocks.append(clock)
+
+
+def next_change(ask=True):
+    """When public content next changes by itself (asked of the clocks once per
+    generation); a moment that has passed starts a new generation first.
+
+    `ask=False` only checks a moment already known: nothing kept under a generation
+    whose moment nobody asked for can depend on it (whatever keeps such things asks).
+    """
+    found = recall(cache_key(NEXT_CHANGE), UNKNOWN)
+    if found is not UNKNOWN and found is not None and found <= timezone.now():
+        bump()
+        found = UNKNOWN
+    if found is UNKNOWN and ask:
+        moments = [moment for clock in _clocks if (moment := clock()) is not None]
+        found = min(moments, default=None)
+        keep(cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
+    return None if found is UNKNOWN else found
 
 
 def cache_key(*parts, lists=False):

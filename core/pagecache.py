@@ -4,8 +4,8 @@ A view opts in with `@public_page`. The middleware then keeps the page it render
 reader who carries no personal cookie (no session, no "remember me", no pending comment,
 no message), with the site-wide content generation it was made under: whatever bumps the
 generation makes every kept page stale at once, in every process that shares the cache.
-Anything that changes by the clock alone (a scheduled post going live) is a registered
-clock: once its moment has passed, the next request starts a new generation before
+Anything that changes by the clock alone (a scheduled post going live) is a clock of
+core.generation: once its moment has passed, the next request starts a new generation before
 anything is made.
 
 A reader who carries a personal cookie never gets a kept page and never has theirs kept,
@@ -27,19 +27,11 @@ from django.utils.http import http_date
 
 from . import generation
 
-_clocks = []
 _personal_cookies = set()
-NEXT_CHANGE = "next-change"
-UNKNOWN = object()
 # Kept pages are compressed once, when kept, for the readers who accept gzip (every
 # browser). Nothing secret is on them, so compression reveals nothing (BREACH).
 GZIP_MIN_LENGTH = 1024
 _accepts_gzip = re.compile(r"\bgzip\b")
-
-
-def register_clock(next_change):
-    """`next_change()` returns when public content next changes by itself, or None."""
-    _clocks.append(next_change)
 
 
 def register_personal_cookie(name):
@@ -91,7 +83,7 @@ class PageCacheMiddleware:
 
         # Before anything is made: a scheduled moment that has passed starts a new
         # generation, so no count or fragment kept before it is used for this page.
-        next_change(ask=False)
+        generation.next_change(ask=False)
         made_under = generation.current() if key else None
         response = self.get_response(request)
         if not getattr(response, "public_page", False):
@@ -102,7 +94,7 @@ class PageCacheMiddleware:
         entry = _entry(response, compress=bool(key))
         if key:
             entry["generation"] = made_under
-            entry["stale_at"] = next_change()
+            entry["stale_at"] = generation.next_change()
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         return _answer(request, response, entry["etag"], entry["last_modified"])
 
@@ -190,21 +182,3 @@ def _mark_private(response):
 
 def _expired(entry):
     return entry["stale_at"] is not None and entry["stale_at"] <= timezone.now()
-
-
-def next_change(ask=True):
-    """When public content next changes by itself (asked of the clocks once per
-    generation); a moment that has passed starts a new generation first.
-
-    `ask=False` only checks a moment already known: nothing kept under a generation
-    whose moment nobody asked for can depend on it (whatever keeps such things asks).
-    """
-    found = generation.recall(generation.cache_key(NEXT_CHANGE), UNKNOWN)
-    if found is not UNKNOWN and found is not None and found <= timezone.now():
-        generation.bump()
-        found = UNKNOWN
-    if found is UNKNOWN and ask:
-        moments = [moment for clock in _clocks if (moment := clock()) is not None]
-        found = min(moments, default=None)
-        generation.keep(generation.cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
-    return None if found is UNKNOWN else found
