@@ -114,6 +114,10 @@ class PostQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def unpublished(self):
+        """What the public may not read (yet): drafts, private and scheduled posts."""
+        return self.exclude(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
     def visible_to(self, user):
         """Everything `user` may open: staff see drafts and private posts too."""
         if user.is_active and user.is_staff and user.has_perm("blog.view_post"):
@@ -329,6 +333,9 @@ class Post(models.Model):
                 condition=Q(status="published"),
                 name="post_home_listing",
             ),
+            # What the footer counts (posts by day, posts not published), in the index
+            # alone: read from the rows, texts and all, 100,000 posts took a second.
+            models.Index(fields=["status", "publish_date", "published_at", "id"], name="post_days"),
         ]
 
     def __str__(self):

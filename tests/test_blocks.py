@@ -67,6 +67,19 @@ def test_tag_cloud_keeps_the_most_used_tags_sized_by_use(author):
     assert [tag["name"] for tag in blocks.tag_cloud(limit=2)] == ["common", "middling"]
 
 
+def test_tag_cloud_counts_uses_on_published_posts_only_and_breaks_ties_by_name(author):
+    factories.post(author=author, tags=["mixed", "zeal"])
+    factories.post(author=author, tags=["mixed", "zeal"])
+    factories.post(author=author, tags=["mixed", "apex"])
+    factories.post(author=author, tags=["zeal", "apex"], status="draft")
+    factories.post(author=author, tags=["zeal", "apex"], status="private")
+    factories.post(author=author, tags=["zeal"], published_at=timezone.now() + timedelta(days=1))
+
+    assert _counts(blocks.tag_cloud()) == {"mixed": 3, "zeal": 2, "apex": 1}
+    factories.post(author=author, tags=["able"])  # as used as "apex", and first by name
+    assert [tag["name"] for tag in blocks.tag_cloud(limit=3)] == ["able", "mixed", "zeal"]
+
+
 def test_recent_comments_are_the_newest_approved_on_public_posts(author, reader):
     post = factories.post("Open", author=author)
     draft = factories.post("Closed", author=author, status="draft")
@@ -87,8 +100,9 @@ def test_recent_comments_are_the_newest_approved_on_public_posts(author, reader)
 
 def test_blocks_cost_no_query_once_cached(author, django_assert_num_queries):
     factories.post(author=author, tags=["a"], categories=[factories.category()])
-    # Three aggregates (the categories' counts, then the categories), the next scheduled post.
-    with django_assert_num_queries(5):
+    # Categories and tags: all uses, uses on posts not published, then the names. The
+    # months, and the next scheduled post.
+    with django_assert_num_queries(8):
         blocks.sidebar()
     with django_assert_num_queries(0):
         blocks.sidebar()
