@@ -44,18 +44,12 @@ class AtomWithContent(feedgenerator.Atom1Feed):
             handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
-class PostFeed(Feed):
-    """The newest published posts of an archive (the whole site unless a subclass narrows it).
-
-    Items carry the excerpt as their summary and, when FEED_FULL_CONTENT is on, the whole
-    post as their content.
-    """
-
-    feed_type = RssWithContent
+class KeptFeed(Feed):
+    """A feed kept whole under the content generation: it is the same for everyone, and
+    writing out twenty posts' full text or fifty comments is slow. Its items see the
+    request as `self.request` and the site's settings as `self.site`."""
 
     def __call__(self, request, *args, **kwargs):
-        """The feed, kept under the content generation: it is the same for everyone, and
-        the full text of twenty posts is slow to write out."""
         kept = generation.cached(
             # Its address without the query string, which no feed reads: made-up
             # parameters must not fill the cache with copies.
@@ -70,8 +64,18 @@ class PostFeed(Feed):
         feed = copy.copy(self)
         feed.request = request
         feed.site = SiteSettings.load()
-        response = super(PostFeed, feed).__call__(request, *args, **kwargs)
+        response = super(KeptFeed, feed).__call__(request, *args, **kwargs)
         return {"content": response.content, "headers": dict(response.headers)}
+
+
+class PostFeed(KeptFeed):
+    """The newest published posts of an archive (the whole site unless a subclass narrows it).
+
+    Items carry the excerpt as their summary and, when FEED_FULL_CONTENT is on, the whole
+    post as their content.
+    """
+
+    feed_type = RssWithContent
 
     def get_object(self, request, *args, **kwargs):
         return None

@@ -1,9 +1,9 @@
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 
-from blog.models import Post, SiteSettings
+from blog.feeds import KeptFeed
+from blog.models import Post
 from blog.views import date_or_404
 
 from .models import Comment
@@ -11,7 +11,7 @@ from .models import Comment
 FEED_SIZE = 50
 
 
-class PostCommentsFeed(Feed):
+class PostCommentsFeed(KeptFeed):
     """RSS of a post's newest approved comments, at the post's address + feed/."""
 
     feed_type = Rss201rev2Feed
@@ -59,13 +59,13 @@ class PostCommentsFeed(Feed):
         return comment.submitted_at
 
 
-class SiteCommentsFeed(Feed):
+class SiteCommentsFeed(KeptFeed):
     """RSS of the newest approved comments on all published posts and pages, at /comments/feed/."""
 
     feed_type = Rss201rev2Feed
 
     def title(self):
-        return f"Comments on {SiteSettings.load().title}"
+        return f"Comments on {self.site.title}"
 
     def link(self):
         return reverse("blog:home")

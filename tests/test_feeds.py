@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from blog.models import Post, SiteSettings
 from comments.models import Comment
+from core import generation
 
 from . import factories
 
@@ -245,6 +246,37 @@ def test_site_comments_feed_lists_approved_comments_on_published_posts(client, p
     assert response["Content-Type"].startswith(RSS)
     assert [entry.title for entry in feed.entries] == ["Approved one on “Talks resume”"]
     assert feed.entries[0].id.startswith("comment-")
+
+
+@pytest.mark.parametrize("feed", ["site", "post"])
+def test_comment_feeds_run_a_fixed_number_of_queries(
+    client, published, reader, feed, django_assert_max_num_queries, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # what making the feed costs
+    SiteSettings.load()
+    about = factories.page("About")
+    url = "/comments/feed/" if feed == "site" else f"{published.get_absolute_url()}feed/"
+
+    def make(count):
+        for n in range(count):
+            _comment(published, f"Guest {n}")
+            _comment(published, f"Member {n}", user=reader)
+            Comment.objects.create(
+                page=about, name=f"On the page {n}", body="Hi.", status="approved"
+            )
+        generation.bump(lists=False)  # as comments.services does after each change
+
+    # The next scheduled post, the site's settings, (the post,) the comments with their
+    # authors, posts and pages.
+    budget = 3 if feed == "site" else 4
+    make(2)
+    with django_assert_max_num_queries(budget):
+        assert len(fetch(client, url)[1].entries) == (6 if feed == "site" else 4)
+    make(30)
+    with django_assert_max_num_queries(budget):
+        assert len(fetch(client, url)[1].entries) == 50
+    with django_assert_max_num_queries(0):  # kept until something public changes
+        assert len(fetch(client, url)[1].entries) == 50
 
 
 def test_post_comments_feed_still_works(client, published):
