@@ -327,12 +327,10 @@ class Post(models.Model):
             models.Index(fields=["status", "-published_at"], name="post_status_published"),
             models.Index(fields=["author", "status", "-published_at"], name="post_author_listing"),
             # The home page's order (sticky posts first), walked newest first: no sort of
-            # every published post on each request.
-            models.Index(
-                fields=["-sticky", "-published_at", "-id"],
-                condition=Q(status="published"),
-                name="post_home_listing",
-            ),
+            # every published post on each request. Not a partial index: without ANALYZE
+            # statistics (Django never gathers them) SQLite preferred to sort from the one
+            # above, half a second at 100,000 posts.
+            models.Index(fields=["status", "-sticky", "-published_at", "-id"], name="post_home"),
             # What the footer counts (posts by day, posts not published), in the index
             # alone: read from the rows, texts and all, 100,000 posts took a second.
             models.Index(fields=["status", "publish_date", "published_at", "id"], name="post_days"),
