@@ -12,7 +12,10 @@ from . import factories
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test gets an empty cache, its own media folder and plain static files."""
+    """Each test gets an empty cache, its own media folder and plain static files. Passwords
+    are hashed the fast way: the real hasher is slow on purpose, and tests make hundreds
+    of accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
