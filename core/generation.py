@@ -128,7 +128,8 @@ def _increment(keys):
 
 def cached(parts, build, timeout, *, lists=False):
     """`build()`, kept under the current generation (key from `parts`) for `timeout` s;
-    `lists=True` when it depends only on which posts the lists hold."""
+    `lists=True` when it depends only on which posts the lists hold. `build()` never
+    returns None, which the cache cannot tell from nothing kept."""
     next_change()  # a scheduled moment that has passed is seen before anything is read
     key = cache_key(*parts, lists=lists)
     value = cache.get(key)
