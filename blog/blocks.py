@@ -89,7 +89,7 @@ def monthly_archives():
 def tag_cloud(limit=TAG_CLOUD_SIZE):
     """The `limit` most used tags of published posts, alphabetical, each with a size 1–5."""
     counts = on_published_posts(TaggedPost.objects.values_list("tag"), "content_object")
-    if not counts:
+    if not counts or limit < 1:
         return []
     # Ties at the bottom are broken by name, as everywhere, so every tag as used as the
     # last one that makes it is a candidate.

@@ -78,6 +78,7 @@ def test_tag_cloud_counts_uses_on_published_posts_only_and_breaks_ties_by_name(a
     assert _counts(blocks.tag_cloud()) == {"mixed": 3, "zeal": 2, "apex": 1}
     factories.post(author=author, tags=["able"])  # as used as "apex", and first by name
     assert [tag["name"] for tag in blocks.tag_cloud(limit=3)] == ["able", "mixed", "zeal"]
+    assert blocks.tag_cloud(limit=0) == []
 
 
 def test_recent_comments_are_the_newest_approved_on_public_posts(author, reader):
