@@ -558,7 +558,7 @@ def test_a_value_another_process_is_making_is_waited_for_not_made_again():
     finisher.join()
 
 
-def test_a_process_that_dies_while_making_a_value_holds_the_others_up_only_briefly(settings):
+def test_a_process_that_dies_while_making_a_value_holds_the_others_up_only_briefly():
     generation.next_change()
     made_elsewhere(("footer",))
     with mock.patch.object(generation, "MAKING_SECONDS", 0.1):
