@@ -21,6 +21,7 @@ once just after a bump.
 
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 
 from django.core.cache import cache
@@ -135,8 +136,9 @@ def cached(parts, build, timeout, *, lists=False):
     value = cache.get(key)
     if value is not None:
         return value
-    making = f"making:{key}"
-    if not cache.add(making, True, MAKING_SECONDS):
+    making, token = f"making:{key}", uuid.uuid4().hex
+    mine = cache.add(making, token, MAKING_SECONDS)
+    if not mine:
         value = _wait_for(key)
         if value is not None:
             return value
@@ -144,7 +146,9 @@ def cached(parts, build, timeout, *, lists=False):
         value = build()
         cache.set(key, value, timeout)
     finally:
-        cache.delete(making)
+        # Only our own mark: one that outlived its time may be another maker's by now.
+        if mine and cache.get(making) == token:
+            cache.delete(making)
     return value
 
 

@@ -566,6 +566,20 @@ def test_a_process_that_dies_while_making_a_value_holds_the_others_up_only_brief
     assert generation.cached(("footer",), lambda: "made again", 60) == "made here"
 
 
+def test_a_reader_that_stops_waiting_leaves_the_slow_makers_mark_alone():
+    generation.next_change()
+    key = made_elsewhere(("footer",))
+    with mock.patch.object(generation, "MAKING_SECONDS", 0.1):
+        generation.cached(("footer",), lambda: "made here", 60)
+    cache.delete(key)  # gone again, while the slow maker is still at work
+    with (
+        mock.patch.object(generation, "MAKING_SECONDS", 0.1),
+        mock.patch.object(generation.time, "sleep") as waited,
+    ):
+        generation.cached(("footer",), lambda: "made by a third", 60)
+    assert waited.called
+
+
 def test_a_value_that_failed_to_be_made_is_made_by_the_next_reader_without_waiting():
     def fails():
         raise RuntimeError("the database went away")
