@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Page, Post
+from core import generation
 
 from .text import render_comment
 
@@ -167,6 +168,26 @@ class Comment(models.Model):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
+        # Public pages show it now, or showed it until now: whoever saved it (the shell
+        # included), the next reader sees the change. A comment awaiting approval, the
+        # common case when guests post, changes no public page.
+        if self.is_public or self._status_when_loaded == self.Status.APPROVED:
+            generation.bump(lists=False)
+        self._status_when_loaded = self.status
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        if self._status_when_loaded == self.Status.APPROVED:
+            generation.bump(lists=False)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._status_when_loaded = comment.__dict__.get("status")
+        return comment
+
+    _status_when_loaded = None
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})

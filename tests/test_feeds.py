@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from blog.models import Post, SiteSettings
 from comments.models import Comment
-from core import generation
 
 from . import factories
 
@@ -264,7 +263,6 @@ def test_comment_feeds_run_a_fixed_number_of_queries(
             Comment.objects.create(
                 page=about, name=f"On the page {n}", body="Hi.", status="approved"
             )
-        generation.bump(lists=False)  # as comments.services does after each change
 
     # The next scheduled post, the site's settings, (the post,) the comments with their
     # authors, posts and pages.

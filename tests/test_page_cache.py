@@ -390,6 +390,27 @@ def test_an_edited_comment_shows_at_once(page_cache, client, post):
     assert "First draft." in text(client, post.get_absolute_url())
 
 
+def test_a_comment_changed_through_the_orm_alone_shows_at_once(page_cache, client, post):
+    url = post.get_absolute_url()
+    text(client, url)
+    comment = Comment.objects.create(post=post, name="Ada", body="By hand.", status="approved")
+    assert "By hand." in text(client, url)
+    comment.status = Comment.Status.REMOVED
+    comment.save()
+    assert "By hand." not in text(client, url)
+
+    again = Comment.objects.create(post=post, name="Ada", body="Said twice.", status="approved")
+    assert "Said twice." in text(client, url)
+    Comment.objects.get(pk=again.pk).delete()
+    assert "Said twice." not in text(client, url)
+
+
+def test_a_comment_awaiting_approval_moves_no_generation(post):
+    before = generation.current()
+    Comment.objects.create(post=post, name="Ada", body="Wait for me.", status="pending")
+    assert generation.current() == before
+
+
 def test_a_comment_edited_in_the_admin_shows_at_once(page_cache, client_for, post, superuser):
     comment = Comment.objects.create(post=post, name="Ada", body="Old words.", status="approved")
     guest = fresh_guest()
