@@ -81,6 +81,11 @@ def top_level_groups(nodes):
     return groups
 
 
+def threads_per_page():
+    """Top-level threads a comment page shows: all of them ("one page") up to a limit."""
+    return settings.COMMENTS_THREADS_PER_PAGE or settings.COMMENTS_ONE_PAGE_LIMIT
+
+
 def paginate(groups, page, per_page, newest_first=False):
     """One page of threads; the page number is clamped into range."""
     if newest_first:
@@ -124,9 +129,7 @@ def build(target, own_pending_ids=(), page=1):
     comments = list(Comment.objects.thread_of(target))
     nodes = visible_nodes(comments, own_pending_ids)
     groups = top_level_groups(nodes)
-    shown, page, pages = paginate(
-        groups, page, settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_NEWEST_FIRST
-    )
+    shown, page, pages = paginate(groups, page, threads_per_page(), settings.COMMENTS_NEWEST_FIRST)
     flat, after = with_nesting([node for group in shown for node in group])
     count = sum(1 for node in nodes if not node.placeholder and not node.awaiting)
     return Thread(nodes=flat, after=after, count=count, page=page, pages=pages)

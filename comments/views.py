@@ -114,13 +114,14 @@ def _after_posting(request, form, comment):
 
 def _location(comment, own_pending=()):
     """The post's or page's address, on the comment page that shows `comment`, at its anchor."""
-    page = 1
-    if settings.COMMENTS_THREADS_PER_PAGE:  # else one page: no need to read the thread
+    page, per_page = 1, thread.threads_per_page()
+    # A discussion with no more comments than a page has threads is on one page: no need
+    # to read it (a post counts its approved comments; the reader's pending ones add few).
+    few = comment.post_id and comment.post.comment_count + len(own_pending) <= per_page
+    if settings.COMMENTS_THREADS_PER_PAGE or not few:
         comments = list(Comment.objects.thread_of(comment.target))
         groups = thread.top_level_groups(thread.visible_nodes(comments, own_pending))
-        page = thread.page_of(
-            comment, groups, settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_NEWEST_FIRST
-        )
+        page = thread.page_of(comment, groups, per_page, settings.COMMENTS_NEWEST_FIRST)
     query = f"?{urlencode({'cpage': page})}" if page > 1 else ""
     return f"{comment.target.get_absolute_url()}{query}#{comment.anchor}"
 

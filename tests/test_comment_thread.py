@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comments import thread
+from comments import services, thread
 from comments.models import Comment
 
 from . import factories
@@ -116,6 +116,35 @@ def test_threads_paginate_and_permalinks_find_their_page(settings, client, post)
     assert "Comment page 1 of 3" in html
     assert page_three == ["thread 4", "reply in the last thread"]
     assert redirect["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{deep.pk}"
+
+
+def test_a_huge_discussion_on_one_page_is_split_all_the_same(settings, client, post):
+    settings.COMMENTS_THREADS_PER_PAGE = 0  # one page
+    settings.COMMENTS_ONE_PAGE_LIMIT = 2
+    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
+    deep = make(post, "reply in the last thread", parent=tops[4], minutes=55)
+    services.refresh_counts([post.pk])
+
+    page_one, html = shown_bodies(client, post)
+    redirect = client.get(f"/comments/{deep.pk}/")
+
+    assert page_one == ["thread 0", "thread 1"]
+    assert "Comment page 1 of 3" in html
+    assert redirect["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{deep.pk}"
+
+
+def test_a_discussion_within_the_limit_stays_on_one_page(settings, client, post):
+    settings.COMMENTS_THREADS_PER_PAGE = 0
+    settings.COMMENTS_ONE_PAGE_LIMIT = 5
+    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
+    services.refresh_counts([post.pk])
+
+    page_one, html = shown_bodies(client, post)
+    redirect = client.get(f"/comments/{tops[4].pk}/")
+
+    assert page_one == [f"thread {n}" for n in range(5)]
+    assert "Comment page" not in html
+    assert redirect["Location"] == f"{post.get_absolute_url()}#comment-{tops[4].pk}"
 
 
 def test_newest_threads_first_when_set(settings, client, post):
