@@ -4,7 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +26,16 @@ from .models import Category, Page, Post
 
 class CountedPaginator(Paginator):
     """A paginator that counts its list once per content generation, not per request:
-    counting a large archive's posts is the slowest query of its pages."""
+    counting a large archive's posts is the slowest query of its pages.
+
+    Deep pages do not skip rows with OFFSET from the top of the list: every STRIDE-th
+    row of the list (an anchor) is kept once per list generation, and a page starts
+    after the anchor before it, so no page skips more than STRIDE rows however deep it
+    is. Page 5,000 of 100,000 posts costs what page 100 does."""
+
+    STRIDE = 1000
+    # Orders whose rows an anchor can start after: each list's, newest first.
+    ANCHORED = {("-published_at", "-pk"): False, ("-sticky", "-published_at", "-pk"): True}
 
     def __init__(self, *args, count_key, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,6 +49,66 @@ class CountedPaginator(Paginator):
 
     def _count_all(self):
         return super().count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows, skip = self.object_list, bottom
+        strides, rest = divmod(bottom, self.STRIDE)
+        if strides and (after := self._after_anchor(strides)) is not None:
+            rows, skip = _starting(after, rows), rest
+        return self._get_page(rows[skip : skip + top - bottom], number, self)
+
+    def _after_anchor(self, strides):
+        """The condition for the rows after the list's `strides`-th anchor, or None if
+        the list cannot start there (an order without anchors, a list shorter than
+        the count said)."""
+        by_sticky = self.ANCHORED.get(tuple(self.object_list.query.order_by))
+        if by_sticky is None:
+            return None
+        key = generation.cache_key("list-anchors", self.count_key, lists=True)
+        anchors = cache.get(key, [])
+        while len(anchors) < strides:
+            if anchors and by_sticky and anchors[-1][0]:
+                return None  # more sticky posts than a stride: no range to start from
+            rows = self.object_list
+            if anchors:
+                rows = _starting(_after(anchors[-1], by_sticky), rows)
+            found = rows.values_list("sticky", "published_at", "pk")[self.STRIDE - 1 : self.STRIDE]
+            if not found:
+                return None
+            anchors.append(tuple(found[0]))
+            cache.set(key, anchors, 60 * 60)
+        anchor = anchors[strides - 1]
+        if by_sticky and anchor[0]:
+            return None
+        return _after(anchor, by_sticky)
+
+
+def _starting(after, rows):
+    """`rows` filtered by `after`, written first: SQLite, without statistics, starts a
+    range at the first bound of a column it reads, and the list's own (published before
+    now) is at the top of the list. The filters are ANDed, so their order is free."""
+    own = len(rows.query.where.children)
+    rows = rows.filter(after)
+    conditions = rows.query.where.children
+    conditions[:] = conditions[own:] + conditions[:own]
+    return rows
+
+
+def _after(anchor, by_sticky):
+    """Rows after `anchor` in a newest-first list. Written as a range of the list's index
+    (published on or before the anchor, and not sticky where stickiness leads the
+    order) and a check of the one moment they may share: an OR of the columns alone
+    would have the database read the index from the top of the list to find them."""
+    sticky, published_at, pk = anchor
+    after = Q(published_at__lte=published_at) & (Q(published_at__lt=published_at) | Q(pk__lt=pk))
+    # `sticky IN (false)`: SQLite takes `NOT sticky`, as Django writes sticky=False for it,
+    # for a filter, not for a step down the index.
+    return after & Q(sticky__in=[False]) if by_sticky else after
 
 
 class PostListMixin:
@@ -98,8 +169,13 @@ class DateArchiveMixin(PostListMixin):
     month_format = "%m"
     day_format = "%d"
 
+    def get_queryset(self):
+        # Also what the links to the previous and next year, month or day look at: each
+        # needs one date, not a post with its author, image, categories and tags.
+        return self.posts().without_texts().newest_first()
+
     def get_dated_queryset(self, **lookup):
-        return self.get_queryset().filter(**lookup)
+        return self.get_queryset().for_listing().filter(**lookup)
 
     def get_date_list(self, *args, **kwargs):
         return None

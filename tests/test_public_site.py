@@ -1,12 +1,16 @@
 """What readers see: home, posts, pages and archives, and what they must not see."""
 
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import NavigationItem, Page, Post, SiteSettings
+from blog.views import CountedPaginator
 
 from . import factories
 
@@ -277,6 +281,66 @@ def test_archives_paginate_with_page_urls(settings, client, author):
     assert titles(client.get("/page/2/")) == ["Essay 2", "Essay 3"]
     redirect = client.get("/page/1/")
     assert redirect.status_code == 301 and redirect["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "base", ["/", "/category/region/", "/tag/peace/", "/2026/", "/author/author/"]
+)
+def test_deep_pages_start_after_a_kept_row_and_list_what_offsets_would(
+    settings, client, author, base, monkeypatch
+):
+    """Past the first stride of a list, a page starts after the row kept at the stride
+    before it, not at an OFFSET from the top: the same posts, in the same order."""
+    settings.BLOG_POSTS_PER_PAGE = 2
+    monkeypatch.setattr(CountedPaginator, "STRIDE", 3)
+    region = factories.category("Region")
+    moment = datetime(2026, 6, 1, 12, tzinfo=timezone.get_current_timezone())
+    for n in range(15):  # pairs published at the same moment: ties broken by id
+        factories.post(f"Essay {n}", author=author, tags=["peace"], categories=[region],
+                       published_at=moment - timedelta(days=n // 2))  # fmt: skip
+    factories.post("Pinned", author=author, sticky=True, tags=["peace"], categories=[region],
+                   published_at=moment - timedelta(days=30))  # fmt: skip
+    order = ["-sticky", "-published_at", "-pk"] if base == "/" else ["-published_at", "-pk"]
+    expected = [post.title for post in Post.objects.published().order_by(*order)]
+
+    shown, deep_offsets = [], []
+    for number in range(1, 10):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(base if number == 1 else f"{base}page/{number}/")
+        if response.status_code == 404:
+            break
+        shown += titles(response)
+        deep_offsets += [
+            int(offset) for query in queries for offset in re.findall(r"OFFSET (\d+)", query["sql"])
+        ]
+
+    assert shown == expected
+    assert deep_offsets and max(deep_offsets) < 3
+
+
+def test_deep_pages_follow_a_new_post_and_many_sticky_ones(settings, client, author, monkeypatch):
+    settings.BLOG_POSTS_PER_PAGE = 2
+    monkeypatch.setattr(CountedPaginator, "STRIDE", 3)
+    now = timezone.now()
+    for n in range(5):
+        factories.post(f"Pinned {n}", author=author, sticky=True,
+                       published_at=now - timedelta(days=n + 1))  # fmt: skip
+    for n in range(6):
+        factories.post(f"Essay {n}", author=author, tags=["peace"],
+                       published_at=now - timedelta(days=n + 1))  # fmt: skip
+
+    def every_page(base):
+        pages = [client.get(f"{base}page/{number}/") for number in range(2, 8)]
+        return [title for page in pages if page.status_code == 200 for title in titles(page)]
+
+    home, tag = every_page("/"), every_page("/tag/peace/")
+    factories.post("Breaking", author=author, tags=["peace"], published_at=now)
+    essays = [f"Essay {n}" for n in range(6)]
+
+    assert home == ["Pinned 2", "Pinned 3", "Pinned 4", *essays]
+    assert every_page("/") == ["Pinned 2", "Pinned 3", "Pinned 4", "Breaking", *essays]
+    assert tag == essays[2:]
+    assert every_page("/tag/peace/") == essays[1:]
 
 
 def test_pages_live_at_their_parent_child_path(client):
