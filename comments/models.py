@@ -127,7 +127,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "path"], name="comment_thread"),
             models.Index(fields=["page", "path"], name="comment_page_thread"),
-            models.Index(fields=["status", "-submitted_at"], name="comment_queue"),
+            models.Index(fields=["status", "-submitted_at", "-id"], name="comment_queue"),
             models.Index(fields=["ip_address", "submitted_at"], name="comment_ip_recent"),
             models.Index(fields=["email", "status"], name="comment_email_status"),
             # Has this guest (any capitalisation of the address) been approved before?
