@@ -137,7 +137,7 @@ elif REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "core.cache.FileCache",
             "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }

@@ -37,7 +37,7 @@ def _own_cache(settings, tmp_path):
     """Each test clears the cache: parallel test workers (pytest-xdist) must not share one.
     A file cache gets the test's own folder, Redis a database per worker."""
     cache_settings = settings.CACHES["default"]
-    if cache_settings["BACKEND"].endswith("FileBasedCache"):
+    if cache_settings["BACKEND"].endswith("FileCache"):
         settings.CACHES = {"default": {**cache_settings, "LOCATION": str(tmp_path / "cache")}}
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
