@@ -149,8 +149,9 @@ def _published():
 
 
 def _results():
-    """A result shows a post's title, byline, categories and snippet: not its texts."""
-    return Post.objects.for_listing().without_texts()
+    """A result shows a post's title, byline, categories and snippet: not its texts, tags
+    or image (taggit's prefetch alone cost a search of new words a sixth of its time)."""
+    return Post.objects.select_related("author").prefetch_related("categories").without_texts()
 
 
 class PostgresSearch:
@@ -161,17 +162,17 @@ class PostgresSearch:
 
     def ranked(self, query, limit):
         """Ids of the newest `limit` published matches (the latest written, as on SQLite),
-        best first: the GIN index finds them, ts_rank orders them."""
+        best first: the GIN index finds them, ts_rank scores them as they are read, and
+        they are put in order here (ordering them in SQL read each one twice)."""
         search_query = self._query(query)
         newest = (
-            _published().filter(search_document=search_query).order_by("-pk").values("pk")[:limit]
-        )
-        return list(
-            Post.objects.filter(pk__in=newest)
+            _published()
+            .filter(search_document=search_query)
             .annotate(rank=SearchRank(F("search_document"), search_query))
-            .order_by("-rank", "-published_at", "-pk")
-            .values_list("pk", flat=True)
+            .order_by("-pk")
+            .values_list("rank", "published_at", "pk")[:limit]
         )
+        return [pk for _, _, pk in sorted(newest, reverse=True)]
 
     def page(self, query, ids):
         """{id: post} for these ids, each with its snippet, in one query (plus prefetches)."""
