@@ -34,8 +34,13 @@ class CountedPaginator(Paginator):
     is. Page 5,000 of 100,000 posts costs what page 100 does."""
 
     STRIDE = 1000
-    # Orders whose rows an anchor can start after: each list's, newest first.
-    ANCHORED = {("-published_at", "-pk"): False, ("-sticky", "-published_at", "-pk"): True}
+    # The orders whose rows an anchor can start after (each list's, newest first): the
+    # home page leads with sticky posts, date archives with the day (as their index does).
+    ANCHORED = {
+        ("-published_at", "-pk"): "newest",
+        ("-sticky", "-published_at", "-pk"): "sticky",
+        ("-publish_date", "-published_at", "-pk"): "dated",
+    }
 
     def __init__(self, *args, count_key, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,27 +70,27 @@ class CountedPaginator(Paginator):
     def _after_anchor(self, strides):
         """The condition for the rows after the list's `strides`-th anchor, or None if
         the list cannot start there (an order without anchors, a list shorter than
-        the count said)."""
-        by_sticky = self.ANCHORED.get(tuple(self.object_list.query.order_by))
-        if by_sticky is None:
+        the count said, more sticky posts than a stride)."""
+        order = self.ANCHORED.get(tuple(self.object_list.query.order_by))
+        if order is None:
             return None
         key = generation.cache_key("list-anchors", self.count_key, lists=True)
         anchors = cache.get(key, [])
         while len(anchors) < strides:
-            if anchors and by_sticky and anchors[-1][0]:
-                return None  # more sticky posts than a stride: no range to start from
             rows = self.object_list
             if anchors:
-                rows = _starting(_after(anchors[-1], by_sticky), rows)
-            found = rows.values_list("sticky", "published_at", "pk")[self.STRIDE - 1 : self.STRIDE]
+                if (after := _after(anchors[-1], order)) is None:
+                    return None
+                rows = _starting(after, rows)
+            found = rows.values_list(*ANCHOR_FIELDS)[self.STRIDE - 1 : self.STRIDE]
             if not found:
                 return None
             anchors.append(tuple(found[0]))
             cache.set(key, anchors, 60 * 60)
-        anchor = anchors[strides - 1]
-        if by_sticky and anchor[0]:
-            return None
-        return _after(anchor, by_sticky)
+        return _after(anchors[strides - 1], order)
+
+
+ANCHOR_FIELDS = ("sticky", "publish_date", "published_at", "pk")
 
 
 def _starting(after, rows):
@@ -99,16 +104,23 @@ def _starting(after, rows):
     return rows
 
 
-def _after(anchor, by_sticky):
-    """Rows after `anchor` in a newest-first list. Written as a range of the list's index
-    (published on or before the anchor, and not sticky where stickiness leads the
-    order) and a check of the one moment they may share: an OR of the columns alone
-    would have the database read the index from the top of the list to find them."""
-    sticky, published_at, pk = anchor
-    after = Q(published_at__lte=published_at) & (Q(published_at__lt=published_at) | Q(pk__lt=pk))
-    # `sticky IN (false)`: SQLite takes `NOT sticky`, as Django writes sticky=False for it,
-    # for a filter, not for a step down the index.
-    return after & Q(sticky__in=[False]) if by_sticky else after
+def _after(anchor, order):
+    """Rows after `anchor` in a newest-first list, or None where no range holds them.
+    Written as a range of the list's index (published on or before the anchor, and not
+    sticky where stickiness leads the order; on or before its day where the day does)
+    and a check of what they may share with it: an OR of the columns alone would have
+    the database read the index from the top of the list to find them."""
+    sticky, day, moment, pk = anchor
+    after = Q(published_at__lte=moment) & (Q(published_at__lt=moment) | Q(pk__lt=pk))
+    if order == "dated":
+        return Q(publish_date__lte=day) & (Q(publish_date__lt=day) | after)
+    if order == "sticky":
+        if sticky:
+            return None  # the rows after a sticky one are not one range
+        # `sticky IN (false)`: SQLite takes `NOT sticky`, as Django writes sticky=False
+        # for it, for a filter, not for a step down the index.
+        return after & Q(sticky__in=[False])
+    return after
 
 
 class PostListMixin:
@@ -170,9 +182,12 @@ class DateArchiveMixin(PostListMixin):
     day_format = "%d"
 
     def get_queryset(self):
-        # Also what the links to the previous and next year, month or day look at: each
-        # needs one date, not a post with its author, image, categories and tags.
-        return self.posts().without_texts().newest_first()
+        # Newest first, by day then moment: the order of the index that finds a year's,
+        # a month's or a day's posts, so that they are not sorted on each request (the
+        # day is the moment's, in the site's time zone). Also what the links to the
+        # previous and next year, month or day look at: each needs one date, not a post
+        # with its author, image, categories and tags.
+        return self.posts().without_texts().order_by("-publish_date", "-published_at", "-pk")
 
     def get_dated_queryset(self, **lookup):
         return self.get_queryset().for_listing().filter(**lookup)

@@ -39,17 +39,20 @@ def plans(queries):
 @pytest.mark.parametrize(
     "url",
     ["/", "/page/2/", "/category/region/", "/tag/peace/", "/author/{author}/", "/feed/",
-     "/comments/feed/"],
+     "/comments/feed/", "/{year}/", "/{year}/{month}/"],
 )  # fmt: skip
 def test_lists_and_the_footer_neither_read_nor_sort_every_post(client, author, url, settings):
     settings.PAGE_CACHE_SECONDS = 0
     region = factories.category("Region")
     for n in range(12):
-        factories.post(f"Post {n}", author=author, tags=["peace"], categories=[region])
+        post = factories.post(f"Post {n}", author=author, tags=["peace"], categories=[region])
     factories.post("Draft", author=author, tags=["peace"], status="draft")
 
+    day = post.publish_date
+    address = url.format(author=author.username, year=day.year, month=f"{day.month:02}")
+
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url.format(author=author.username)).status_code == 200
+        assert client.get(address).status_code == 200
 
     read = dict(plans(queries.captured_queries))
     assert read, "no query of the posts to check"
