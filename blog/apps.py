@@ -25,6 +25,14 @@ def grant_blog_permissions(**kwargs):
     )
 
 
+def start_new_generation(**kwargs):
+    """After `migrate` (every deploy runs it), nothing the code before kept is served by
+    the code after: a page, a fragment or a value kept in the shape the old code made."""
+    from core import generation
+
+    generation.bump()
+
+
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Blog"
@@ -35,5 +43,6 @@ class BlogConfig(AppConfig):
         from . import blocks
 
         post_migrate.connect(grant_blog_permissions, sender=self)
+        post_migrate.connect(start_new_generation, sender=self)
         # A scheduled post going live changes the home page, its archives and feeds.
         generation.register_clock(blocks.next_scheduled_at)

@@ -159,6 +159,17 @@ def test_a_comment_leaves_the_list_generation_alone():
     assert generation.current() > content
 
 
+@pytest.mark.django_db
+def test_a_deploy_serves_nothing_the_code_before_it_kept():
+    from django.core.management import call_command
+
+    content, lists = generation.current(), generation.current(generation.LISTS_KEY)
+    call_command("migrate", verbosity=0)
+
+    assert generation.current() != content
+    assert generation.current(generation.LISTS_KEY) != lists
+
+
 def test_content_generation_survives_a_cache_flush_without_reuse():
     from django.core.cache import cache
 
