@@ -24,7 +24,11 @@ def render(posts):
     found = cache.get_many(list(keys.values())) if ids else {}
     missing = [pk for pk in ids if keys[pk] not in found]
     if missing:
-        fetched = Post.objects.for_listing().in_bulk(missing)
+        fetched = (
+            Post.objects.for_listing()
+            .defer("body", "body_html", "search_document")  # the bulk of a row; not shown
+            .in_bulk(missing)
+        )
         made = {
             keys[pk]: render_to_string(TEMPLATE, {"post": fetched[pk]})
             for pk in missing

@@ -82,15 +82,21 @@ class CountedPaginator(Paginator):
                 if (after := _after(anchors[-1], order)) is None:
                     return None
                 rows = _starting(after, rows)
-            found = rows.values_list(*ANCHOR_FIELDS)[self.STRIDE - 1 : self.STRIDE]
+            found = rows.values(*ANCHOR_FIELDS[order])[self.STRIDE - 1 : self.STRIDE]
             if not found:
                 return None
-            anchors.append(tuple(found[0]))
+            anchors.append(found[0])
             cache.set(key, anchors, 60 * 60)
         return _after(anchors[strides - 1], order)
 
 
-ANCHOR_FIELDS = ("sticky", "publish_date", "published_at", "pk")
+# What an anchor holds: the columns of its order, all in the order's index (an anchor is
+# found from the index alone, not from the posts' rows).
+ANCHOR_FIELDS = {
+    "newest": ("published_at", "pk"),
+    "sticky": ("sticky", "published_at", "pk"),
+    "dated": ("publish_date", "published_at", "pk"),
+}
 
 
 def _starting(after, rows):
@@ -110,12 +116,13 @@ def _after(anchor, order):
     sticky where stickiness leads the order; on or before its day where the day does)
     and a check of what they may share with it: an OR of the columns alone would have
     the database read the index from the top of the list to find them."""
-    sticky, day, moment, pk = anchor
+    moment, pk = anchor["published_at"], anchor["pk"]
     after = Q(published_at__lte=moment) & (Q(published_at__lt=moment) | Q(pk__lt=pk))
     if order == "dated":
+        day = anchor["publish_date"]
         return Q(publish_date__lte=day) & (Q(publish_date__lt=day) | after)
     if order == "sticky":
-        if sticky:
+        if anchor["sticky"]:
             return None  # the rows after a sticky one are not one range
         # `sticky IN (false)`: SQLite takes `NOT sticky`, as Django writes sticky=False
         # for it, for a filter, not for a step down the index.
