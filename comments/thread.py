@@ -1,4 +1,4 @@
-"""A post's or page's discussion as the page shows it: built from one query, in linear time."""
+"""A post's or page's discussion as shown: one query (two for a long one), in linear time."""
 
 from dataclasses import dataclass, field
 
@@ -124,12 +124,35 @@ def with_nesting(nodes):
     return nodes, after
 
 
+@dataclass
+class Outline:
+    """What placing a comment in its discussion needs: not its text or its author."""
+
+    pk: int
+    parent_id: int | None
+    status: str
+
+
 def build(target, own_pending_ids=(), page=1):
-    """The discussion of `target` (a post or page) for one viewer: one query, then linear passes."""
-    comments = list(Comment.objects.thread_of(target))
+    """The discussion of `target` (a post or page) for one viewer: one query, then linear
+    passes. A discussion longer than a comment page is first read in outline, and only
+    the comments of the page asked for are read whole (a second query)."""
+    per_page = threads_per_page()
+    long = per_page and getattr(target, "comment_count", 0) > per_page
+    if long:
+        rows = Comment.objects.thread_of(target).values_list("pk", "parent_id", "status")
+        comments = [Outline(*row) for row in rows]
+    else:
+        comments = list(Comment.objects.thread_of(target))
     nodes = visible_nodes(comments, own_pending_ids)
     groups = top_level_groups(nodes)
-    shown, page, pages = paginate(groups, page, threads_per_page(), settings.COMMENTS_NEWEST_FIRST)
-    flat, after = with_nesting([node for group in shown for node in group])
+    shown, page, pages = paginate(groups, page, per_page, settings.COMMENTS_NEWEST_FIRST)
+    shown = [node for group in shown for node in group]
+    if long:
+        whole = Comment.objects.thread_of(target).in_bulk([node.comment.pk for node in shown])
+        shown = [node for node in shown if node.comment.pk in whole]  # deleted in between
+        for node in shown:
+            node.comment = whole[node.comment.pk]
+    flat, after = with_nesting(shown)
     count = sum(1 for node in nodes if not node.placeholder and not node.awaiting)
     return Thread(nodes=flat, after=after, count=count, page=page, pages=pages)

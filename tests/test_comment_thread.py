@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments import services, thread
@@ -131,6 +133,32 @@ def test_a_huge_discussion_on_one_page_is_split_all_the_same(settings, client, p
     assert page_one == ["thread 0", "thread 1"]
     assert "Comment page 1 of 3" in html
     assert redirect["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{deep.pk}"
+
+
+@pytest.mark.parametrize("page", [1, 2, 3])
+def test_a_long_discussion_read_in_outline_shows_what_a_whole_read_does(settings, post, page):
+    settings.COMMENTS_ONE_PAGE_LIMIT = 2
+    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
+    hidden = make(post, "awaiting approval", parent=tops[1], minutes=12, status="pending")
+    make(post, "reply to the pending one", parent=hidden, minutes=13)
+    mine = make(post, "my own, pending", parent=tops[4], minutes=55, status="pending")
+    services.refresh_counts([post.pk])
+    post.refresh_from_db()
+
+    def shown(discussion):
+        return [(node.comment.body, node.level, node.placeholder, node.awaiting, node.can_reply,
+                 node.before) for node in discussion.nodes] + [discussion.after]  # fmt: skip
+
+    with CaptureQueriesContext(connection) as outline_queries:
+        in_outline = thread.build(post, [mine.pk], page)
+    post.comment_count = 0  # as if short: read whole
+    whole = thread.build(post, [mine.pk], page)
+
+    assert "body" not in outline_queries[0]["sql"]  # the outline: ids, parents, statuses
+
+    assert shown(in_outline) == shown(whole)
+    assert (in_outline.count, in_outline.page, in_outline.pages) == (whole.count, page, 3)
+    assert all(isinstance(node.comment, Comment) for node in in_outline.nodes)
 
 
 def test_a_discussion_within_the_limit_stays_on_one_page(settings, client, post):
