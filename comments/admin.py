@@ -289,12 +289,9 @@ class CommentAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if status_changed:
             decide(request, obj, status, note="changed on the comment page")
-        else:
-            generation.bump(lists=False)  # the body may have changed
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._after_delete([obj.post_id])
+        super().delete_model(request, obj)  # the comment's delete() updates what shows it
 
     def delete_queryset(self, request, queryset):
         post_ids = set(queryset.values_list("post_id", flat=True))

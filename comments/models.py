@@ -168,18 +168,28 @@ class Comment(models.Model):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
-        # Public pages show it now, or showed it until now: whoever saved it (the shell
-        # included), the next reader sees the change. A comment awaiting approval, the
-        # common case when guests post, changes no public page.
+        # A comment awaiting approval, the common case when guests post, changes no
+        # public page: neither recount nor empty the caches for it.
         if self.is_public or self._status_when_loaded == self.Status.APPROVED:
-            generation.bump(lists=False)
+            self._public_change()
         self._status_when_loaded = self.status
 
     def delete(self, *args, **kwargs):
         deleted = super().delete(*args, **kwargs)
         if self._status_when_loaded == self.Status.APPROVED:
-            generation.bump(lists=False)
+            self._public_change()
         return deleted
+
+    def _public_change(self):
+        """Public pages show it now, or showed it until now: whoever saved it (a service,
+        the admin, the shell), its post's count is stored again and the next reader sees
+        the change, in every process. The count first: a page made in between is kept
+        under the generation that is about to end."""
+        from .services import refresh_counts
+
+        if self.post_id:  # only posts keep a count; pages show none
+            refresh_counts([self.post_id])
+        generation.bump(lists=False)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -7,7 +7,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from blog.models import Post
-from core import generation
 
 from . import antispam, notifications, policy, tasks
 from .models import Comment, ModerationEvent, Report
@@ -32,10 +31,6 @@ def submit(comment, request=None, notify=False):
         ModerationEvent.objects.create(
             comment=comment, action="submitted", to_status=comment.status, note=decision.reason
         )
-        if comment.status == Comment.Status.APPROVED:
-            # Pending comments and spam change no public page: a flood of them must
-            # neither recount nor empty every cache.
-            _after_change(comment)
         # With the database task backend, the task goes in with the comment: one commit,
         # and never one without the other.
         tasks.announce.enqueue(comment.pk, comment.status, follow=notify)
@@ -61,7 +56,6 @@ def set_status(comment, status, actor=None, action=None, note=""):
             to_status=status,
             note=note,
         )
-        _after_change(comment)
         if status == Comment.Status.APPROVED:
             transaction.on_commit(lambda: notifications.comment_approved(comment), robust=True)
     return True
@@ -94,14 +88,7 @@ def moderate(comment, status, actor, action, note=""):
 def edit(comment, body):
     comment.body = body
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "body_html", "edited_at"])
-    _after_change(comment)
-
-
-def _after_change(comment):
-    if comment.post_id:  # only posts keep a count; pages show none
-        refresh_counts([comment.post_id])
-    generation.bump(lists=False)
+    comment.save(update_fields=["body", "body_html", "edited_at"])  # shows it at once
 
 
 def refresh_counts(post_ids):
