@@ -23,6 +23,7 @@ SHOWN_LIKERS = 5
 def like(post, user):
     """`user` likes `post`; liking it again changes nothing. Returns the post's like count."""
     with transaction.atomic():
+        Post.objects.lock([post.pk])
         # get_or_create, not create: a double click's second request finds the first's row.
         _, changed = PostLike.objects.get_or_create(post=post, user=user)
         return _settle(post, changed)
@@ -31,6 +32,7 @@ def like(post, user):
 def unlike(post, user):
     """`user` no longer likes `post` (if they did). Returns the post's like count."""
     with transaction.atomic():
+        Post.objects.lock([post.pk])
         deleted, _ = PostLike.objects.filter(post=post, user=user).delete()
         return _settle(post, bool(deleted))
 
@@ -44,9 +46,17 @@ def _settle(post, changed):
 
 
 def refresh_counts(post_ids):
-    """Store each post's number of likes, for the pages that show it."""
+    """Store each post's number of likes, for the pages that show it, counted under the
+    posts' lock so that readers liking at the same instant are all counted."""
+    with transaction.atomic():
+        post_ids = Post.objects.lock(post_ids)
+        Post.objects.filter(pk__in=post_ids).update(like_count=true_like_count())
+
+
+def true_like_count():
+    """An expression for a post's number of likes, counted from the likes themselves."""
     likes = PostLike.objects.filter(post=OuterRef("pk")).values("post").annotate(n=Count("pk"))
-    Post.objects.filter(pk__in=post_ids).update(like_count=Coalesce(Subquery(likes.values("n")), 0))
+    return Coalesce(Subquery(likes.values("n")), 0)
 
 
 def summary(count):

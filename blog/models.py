@@ -156,6 +156,16 @@ class PostQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def lock(self, ids):
+        """Hold the rows of posts `ids` until the transaction ends, waiting for whoever holds
+        them now; in id order, so two writers never wait for each other. A count computed
+        after this sees every change committed before it (PostgreSQL's READ COMMITTED reads
+        each statement afresh), so counts stored under the lock cannot drift."""
+        ids = sorted({pk for pk in ids if pk is not None})
+        if ids:
+            list(self.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        return ids
+
     def without_texts(self):
         """Posts for what needs no body: the texts are the bulk of a row (and TOASTed on
         PostgreSQL, where reading them costs the more)."""

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -167,17 +167,19 @@ class Comment(models.Model):
         self.body_html = render_comment(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
-        super().save(*args, **kwargs)
-        # A comment awaiting approval, the common case when guests post, changes no
-        # public page: neither recount nor empty the caches for it.
-        if self.is_public or self._status_when_loaded == self.Status.APPROVED:
-            self._public_change()
+        with transaction.atomic():  # the comment and its post's count, together or not at all
+            super().save(*args, **kwargs)
+            # A comment awaiting approval, the common case when guests post, changes no
+            # public page: neither recount nor empty the caches for it.
+            if self.is_public or self._status_when_loaded == self.Status.APPROVED:
+                self._public_change()
         self._status_when_loaded = self.status
 
     def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        if self._status_when_loaded == self.Status.APPROVED:
-            self._public_change()
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            if self._status_when_loaded == self.Status.APPROVED:
+                self._public_change()
         return deleted
 
     def _public_change(self):

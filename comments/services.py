@@ -92,15 +92,22 @@ def edit(comment, body):
 
 
 def refresh_counts(post_ids):
-    """Store each post's number of approved comments, for listings that show it."""
+    """Store each post's number of approved comments, for listings that show it, counted
+    under the posts' lock so that two moderators deciding at once are both counted."""
+    with transaction.atomic():
+        post_ids = Post.objects.lock(post_ids)  # page comments have no post: None is left out
+        Post.objects.filter(pk__in=post_ids).update(comment_count=true_comment_count())
+
+
+def true_comment_count():
+    """An expression for a post's number of approved comments, counted from the comments."""
     approved = (
         Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
         .values("post")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    post_ids = [pk for pk in post_ids if pk is not None]  # page comments have no post
-    Post.objects.filter(pk__in=post_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+    return Coalesce(Subquery(approved), 0)
 
 
 def reserve_anchor_ids(highest):
