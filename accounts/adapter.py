@@ -1,13 +1,23 @@
 """How django-allauth signs people up and in on Colloquy (ACCOUNT_ADAPTER and friends)."""
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.hashers import make_password
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import slugify
 
 from comments.net import client_ip
+from core.tasks import send_email
+
+from . import ratelimit
+
+logger = logging.getLogger(__name__)
 
 # The username of someone who gave no name we can make one of.
 FALLBACK_USERNAME = "reader"
@@ -28,8 +38,40 @@ class SignupForm(AllauthSignupForm):
     )
     field_order = ["display_name", "email", "password1", "password2"]
 
+    def try_save(self, request):
+        if self.account_already_exists:
+            # Hashed and thrown away: a taken address costs what a new account's password does.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """Rendered now, sent by the task worker: no request waits for the mail server, so
+        how long a page takes never tells whom it mailed."""
+        context = {
+            "request": self.request,
+            "email": email,
+            "current_site": get_current_site(self.request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, context)
+        html = next((text for text, kind in message.alternatives if kind == "text/html"), None)
+        send_email.enqueue(message.subject, message.body, message.to, html=html)
+
+    def authenticate(self, request, **credentials):
+        # allauth shows its failed-sign-in lockout as a form error; ours is the 429 page.
+        try:
+            return super().authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            logger.warning("Sign-in refused: too many failures from %s", client_ip(request))
+            response = ratelimit.too_many_requests(
+                request, retry_after=ratelimit.window("login_failed")
+            )
+            raise ImmediateHttpResponse(response) from error
+
     def get_client_ip(self, request):
         # The same address the comment rate limits see: X-Forwarded-For is believed
         # only from the proxies listed in COMMENTS_TRUSTED_PROXIES.

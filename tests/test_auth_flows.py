@@ -462,16 +462,26 @@ def test_changing_the_address_asks_for_the_password_then_verifies_the_new_one(cl
 # Rate limits.
 
 
-def test_the_sixth_failed_sign_in_is_refused_even_with_the_right_password(client, member):
+def main_of(response):
+    html = assert_site_page(response)
+    return html[html.index('<main id="content"') : html.index("</main>")]
+
+
+def test_the_sixth_failed_sign_in_gets_the_admins_429_even_with_the_right_password(client, member):
+    factories.user("boss", is_staff=True, is_superuser=True)
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         assert "not correct" in log_in(client, password="wrong").content.decode()
+        client.post("/admin/login/", {"username": "boss", "password": "wrong"})
 
     blocked = log_in(client, password="wrong")
     right = log_in(client)
+    admin = client.post("/admin/login/", {"username": "boss", "password": PASSWORD})
 
-    for response in (blocked, right):
-        assert response.status_code == 200
-        assert "Too many failed login attempts" in response.content.decode()
+    for response in (blocked, right, admin):
+        assert response.status_code == 429
+        assert response["Retry-After"] == str(settings.LOGIN_FAILURE_WINDOW)
+        assert "Too many attempts" in main_of(response)
+    assert main_of(blocked) == main_of(right) == main_of(admin)
     assert "_auth_user_id" not in client.session
 
 
@@ -519,14 +529,30 @@ def test_admin_failures_are_counted_per_client_address(client):
     assert response.status_code == 302
 
 
-def test_allauths_other_limits_answer_with_the_sites_429_page(client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/m/ip"}
+def test_too_many_sign_ups_get_the_429_page_and_when_to_come_back(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "1/2m/ip"}
     sign_up(client)
 
     response = sign_up(client, email="again@example.org")
 
     assert response.status_code == 429
-    assert "Too many attempts" in assert_site_page(response)
+    assert response["Retry-After"] == "120"
+    assert "Too many attempts" in main_of(response)
+    assert not User.objects.filter(email="again@example.org").exists()
+
+
+def test_too_many_resets_for_one_address_get_the_429_page_and_when_to_come_back(
+    client, member, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/m/key"}
+    client.post("/accounts/password/reset/", {"email": "member@example.org"})
+
+    response = client.post("/accounts/password/reset/", {"email": "member@example.org"})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Too many attempts" in main_of(response)
+    assert len(mail.outbox) == 1
 
 
 # Log in with GitHub, Google, Facebook.
