@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core import generation
-from core.images import ValidatedImageField
+from core.images import PublicImageField
 
 from .forms import PostAdminForm
 from .models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
@@ -18,8 +18,9 @@ def _edits_all_posts(request):
     return request.user.has_perm("blog.edit_others_posts")
 
 
-# Says why an upload is refused (an SVG, a text file, a bomb), not just "invalid image".
-IMAGE_UPLOADS = {models.ImageField: {"form_class": ValidatedImageField}}
+# Says why an upload is refused (an SVG, a text file, a bomb), not just "invalid image",
+# and stores it upright without its EXIF (a GPS position, above all).
+IMAGE_UPLOADS = {models.ImageField: {"form_class": PublicImageField}}
 
 
 class PostImageInline(admin.StackedInline):

@@ -1,7 +1,7 @@
 from django import forms
 from markdownx.widgets import AdminMarkdownxWidget
 
-from core.images import ValidatedImageField
+from core.images import PublicImageField
 
 from .models import Post, PostImage
 
@@ -10,7 +10,7 @@ class ImageUploadForm(forms.ModelForm):
     """An image dropped into the editor: the file and its alt text, at least."""
 
     # Refuses an SVG, a text file or a bomb with validate_image's own message.
-    image = ValidatedImageField()
+    image = PublicImageField()
 
     class Meta:
         model = PostImage
