@@ -239,18 +239,15 @@ class PostImage(models.Model):
                 post.save()
 
     def delete(self, *args, **kwargs):
-        showing = list(self._posts_showing_it())
+        showing = list(self._posts_showing_it().values_list("pk", flat=True))
         result = super().delete(*args, **kwargs)
-        for post in showing:
+        # Loaded afresh: a post that featured the image no longer does.
+        for post in Post.objects.filter(pk__in=showing):
             post.save()
         return result
 
     def _posts_showing_it(self):
-        # "image:1" also matches "image:12": rendering one post too many is harmless.
-        reference = f"image:{self.pk}"
-        return Post.objects.filter(
-            Q(pk=self.post_id) | Q(body__contains=reference) | Q(excerpt__contains=reference)
-        )
+        return Post.objects.filter(Q(pk=self.post_id) | Q(pk__in=self.shown_on.values("pk")))
 
     def _file_changed(self):
         stored = PostImage.objects.filter(pk=self.pk).values_list("image", flat=True).first()
@@ -311,6 +308,10 @@ class Post(models.Model):
         symmetrical=False,
         verbose_name="of related interest",
         help_text="Picked posts; when empty, posts sharing tags and categories are shown.",
+    )
+    # The images the body, the excerpt and the featured image show, kept on save.
+    shown_images = models.ManyToManyField(
+        PostImage, through="PostImageUse", related_name="shown_on", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -397,6 +398,9 @@ class Post(models.Model):
         if not self.slug:
             self.slug = self._unique_slug()
         self.render()
+        images_may_change = kwargs.get("update_fields") is None or bool(
+            {"body", "excerpt", "featured_image"} & set(kwargs["update_fields"])
+        )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt_html"}
         old_path = self._stored_path()
@@ -408,7 +412,16 @@ class Post(models.Model):
         if ids:
             # Images dropped into the editor before the post existed belong to it now.
             PostImage.objects.filter(pk__in=ids, post__isnull=True).update(post=self)
+        if images_may_change:
+            self._record_image_uses()
         generation.bump()
+
+    def _record_image_uses(self):
+        shown = {*image_ids(self.body), *image_ids(self.excerpt), self.featured_image_id}
+        # A reference to an image that is gone (or never was) shows nothing.
+        self.shown_images.set(
+            PostImage.objects.filter(pk__in=shown - {None}).values_list("pk", flat=True)
+        )
 
     def _stored_path(self):
         """The address the saved row has now, before this save changes it."""
@@ -493,6 +506,21 @@ def _sharing_most(post_id, tag_ids, category_ids, limit):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*tag_ids, *category_ids, post_id, limit])
         return cursor.fetchall()
+
+
+class PostImageUse(models.Model):
+    """A post shows an image: in its body or excerpt, or as its featured image."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(PostImage, on_delete=models.CASCADE, related_name="uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "image"], name="post_image_use_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} shows {self.image}"
 
 
 class PostLike(models.Model):
