@@ -133,6 +133,14 @@ class PostQuerySet(models.QuerySet):
             )
         return self.published()
 
+    def editable_by(self, user):
+        """The posts `user` may change: their own, or everyone's for editors."""
+        if not user.has_perm("blog.change_post"):
+            return self.none()
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        return self.filter(author=user)
+
     def filed_under(self, category):
         """Posts filed in `category` or one of its sub-categories, each once. EXISTS, not a
         join with DISTINCT: the newest of a large category come straight from the
@@ -160,6 +168,34 @@ class PostQuerySet(models.QuerySet):
         """Posts for what needs no body: the texts are the bulk of a row (and TOASTed on
         PostgreSQL, where reading them costs the more)."""
         return self.defer(*Post.TEXTS)
+
+
+class PostImageQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The images whose words and file `user` may change: their uploads and the images
+        of posts they may edit (every image, for editors)."""
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(uploaded_by=user) | Q(post__in=Post.objects.editable_by(user)))
+
+    def usable_by(self, user):
+        """The images `user` may show in a post: those they may edit, those already shown
+        on a post they may edit, and those shown on a published post (live, not scheduled).
+
+        The one rule for the preview, a post's text, its featured image and the image
+        admin. Found in the table of uses that each post keeps (PostImageUse).
+        """
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        posts = Post.objects.editable_by(user)
+        shown = PostImageUse.objects.filter(
+            Q(post__in=Post.objects.published()) | Q(post__in=posts), image=OuterRef("pk")
+        )
+        return self.filter(Q(uploaded_by=user) | Q(post__in=posts) | Exists(shown))
 
 
 def _post_image_path(instance, filename):
@@ -200,6 +236,8 @@ class PostImage(models.Model):
         related_name="+", editable=False,
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -410,8 +448,11 @@ class Post(models.Model):
             OldPostPath.objects.update_or_create(path=old_path, defaults={"post": self})
         ids = image_ids(self.body)
         if ids:
-            # Images dropped into the editor before the post existed belong to it now.
-            PostImage.objects.filter(pk__in=ids, post__isnull=True).update(post=self)
+            # Images the author dropped into the editor before the post existed belong to it
+            # now; not someone else's, which showing an image never makes theirs to change.
+            PostImage.objects.filter(
+                pk__in=ids, post__isnull=True, uploaded_by=self.author_id
+            ).update(post=self)
         if images_may_change:
             self._record_image_uses()
         generation.bump()
