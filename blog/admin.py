@@ -5,10 +5,11 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core import generation
-from core.images import ValidatedImageField
+from core.images import PublicImageField
 
 from .forms import PostAdminForm
 from .models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
@@ -18,8 +19,9 @@ def _edits_all_posts(request):
     return request.user.has_perm("blog.edit_others_posts")
 
 
-# Says why an upload is refused (an SVG, a text file, a bomb), not just "invalid image".
-IMAGE_UPLOADS = {models.ImageField: {"form_class": ValidatedImageField}}
+# Says why an upload is refused (an SVG, a text file, a bomb), not just "invalid image",
+# and stores it upright without its EXIF (a GPS position, above all).
+IMAGE_UPLOADS = {models.ImageField: {"form_class": PublicImageField}}
 
 
 class PostImageInline(admin.StackedInline):
@@ -80,7 +82,8 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("categories",)
-    autocomplete_fields = ("related",)
+    # Searched, not listed: an editor may use every image on the site.
+    autocomplete_fields = ("related", "featured_image")
     inlines = [PostImageInline]
     actions = ["publish_selected", "submit_for_review"]
     fieldsets = (
@@ -125,11 +128,13 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
         if "featured_image" in form.base_fields:
             field = form.base_fields["featured_image"]
-            field.queryset = PostImage.objects.filter(post=obj) if obj else PostImage.objects.none()
-            field.help_text = (
-                "One of this post's images." if obj else "Save the post with images first."
+            field.queryset = PostImage.objects.usable_by(request.user)
+            field.help_text = _(
+                "Your own images, your posts' images, or an image already shown on a "
+                "published post; search by alt text or caption."
             )
         return form
 
@@ -197,12 +202,23 @@ class PostImageAdmin(admin.ModelAdmin):
     raw_id_fields = ("post",)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if _edits_all_posts(request):
-            return queryset
-        return queryset.filter(uploaded_by=request.user) | queryset.filter(
-            post__author=request.user
-        )
+        # The images the user may use, which include those they may edit; the others
+        # do not exist for them, here and in the featured image's search.
+        return super().get_queryset(request).usable_by(request.user)
+
+    def _may_edit(self, request, image):
+        return image is None or PostImage.objects.editable_by(request.user).contains(image)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "post":
+            kwargs["queryset"] = Post.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

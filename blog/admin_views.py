@@ -24,8 +24,9 @@ def _require_writer(request):
 def markdown_preview(request):
     _require_writer(request)
     text = request.POST.get("content", "")
-    images = PostImage.objects.in_bulk(image_ids(text))
-    html = render_markdown(text, images)
+    # An image the user may not use shows as missing: none of its words or addresses.
+    images = PostImage.objects.usable_by(request.user).in_bulk(image_ids(text))
+    html = render_markdown(text, images, mark_missing=True)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 

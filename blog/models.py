@@ -133,6 +133,14 @@ class PostQuerySet(models.QuerySet):
             )
         return self.published()
 
+    def editable_by(self, user):
+        """The posts `user` may change: their own, or everyone's for editors."""
+        if not user.has_perm("blog.change_post"):
+            return self.none()
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        return self.filter(author=user)
+
     def filed_under(self, category):
         """Posts filed in `category` or one of its sub-categories, each once. EXISTS, not a
         join with DISTINCT: the newest of a large category come straight from the
@@ -170,6 +178,34 @@ class PostQuerySet(models.QuerySet):
         """Posts for what needs no body: the texts are the bulk of a row (and TOASTed on
         PostgreSQL, where reading them costs the more)."""
         return self.defer(*Post.TEXTS)
+
+
+class PostImageQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The images whose words and file `user` may change: their uploads and the images
+        of posts they may edit (every image, for editors)."""
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(uploaded_by=user) | Q(post__in=Post.objects.editable_by(user)))
+
+    def usable_by(self, user):
+        """The images `user` may show in a post: those they may edit, those already shown
+        on a post they may edit, and those shown on a published post (live, not scheduled).
+
+        The one rule for the preview, a post's text, its featured image and the image
+        admin. Found in the table of uses that each post keeps (PostImageUse).
+        """
+        if user.has_perm("blog.edit_others_posts"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        posts = Post.objects.editable_by(user)
+        shown = PostImageUse.objects.filter(
+            Q(post__in=Post.objects.published()) | Q(post__in=posts), image=OuterRef("pk")
+        )
+        return self.filter(Q(uploaded_by=user) | Q(post__in=posts) | Exists(shown))
 
 
 def _post_image_path(instance, filename):
@@ -211,6 +247,8 @@ class PostImage(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PostImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["pk"]
 
@@ -249,18 +287,15 @@ class PostImage(models.Model):
                 post.save()
 
     def delete(self, *args, **kwargs):
-        showing = list(self._posts_showing_it())
+        showing = list(self._posts_showing_it().values_list("pk", flat=True))
         result = super().delete(*args, **kwargs)
-        for post in showing:
+        # Loaded afresh: a post that featured the image no longer does.
+        for post in Post.objects.filter(pk__in=showing):
             post.save()
         return result
 
     def _posts_showing_it(self):
-        # "image:1" also matches "image:12": rendering one post too many is harmless.
-        reference = f"image:{self.pk}"
-        return Post.objects.filter(
-            Q(pk=self.post_id) | Q(body__contains=reference) | Q(excerpt__contains=reference)
-        )
+        return Post.objects.filter(Q(pk=self.post_id) | Q(pk__in=self.shown_on.values("pk")))
 
     def _file_changed(self):
         stored = PostImage.objects.filter(pk=self.pk).values_list("image", flat=True).first()
@@ -321,6 +356,10 @@ class Post(models.Model):
         symmetrical=False,
         verbose_name="of related interest",
         help_text="Picked posts; when empty, posts sharing tags and categories are shown.",
+    )
+    # The images the body, the excerpt and the featured image show, kept on save.
+    shown_images = models.ManyToManyField(
+        PostImage, through="PostImageUse", related_name="shown_on", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -407,6 +446,9 @@ class Post(models.Model):
         if not self.slug:
             self.slug = self._unique_slug()
         self.render()
+        images_may_change = kwargs.get("update_fields") is None or bool(
+            {"body", "excerpt", "featured_image"} & set(kwargs["update_fields"])
+        )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt_html"}
         old_path = self._stored_path()
@@ -416,9 +458,21 @@ class Post(models.Model):
             OldPostPath.objects.update_or_create(path=old_path, defaults={"post": self})
         ids = image_ids(self.body)
         if ids:
-            # Images dropped into the editor before the post existed belong to it now.
-            PostImage.objects.filter(pk__in=ids, post__isnull=True).update(post=self)
+            # Images the author dropped into the editor before the post existed belong to it
+            # now; not someone else's, which showing an image never makes theirs to change.
+            PostImage.objects.filter(
+                pk__in=ids, post__isnull=True, uploaded_by=self.author_id
+            ).update(post=self)
+        if images_may_change:
+            self._record_image_uses()
         generation.bump()
+
+    def _record_image_uses(self):
+        shown = {*image_ids(self.body), *image_ids(self.excerpt), self.featured_image_id}
+        # A reference to an image that is gone (or never was) shows nothing.
+        self.shown_images.set(
+            PostImage.objects.filter(pk__in=shown - {None}).values_list("pk", flat=True)
+        )
 
     def _stored_path(self):
         """The address the saved row has now, before this save changes it."""
@@ -503,6 +557,21 @@ def _sharing_most(post_id, tag_ids, category_ids, limit):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*tag_ids, *category_ids, post_id, limit])
         return cursor.fetchall()
+
+
+class PostImageUse(models.Model):
+    """A post shows an image: in its body or excerpt, or as its featured image."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(PostImage, on_delete=models.CASCADE, related_name="uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "image"], name="post_image_use_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} shows {self.image}"
 
 
 class PostLike(models.Model):

@@ -112,9 +112,10 @@ class PoemBlockProcessor(BlockProcessor):
 class FigureTreeprocessor(Treeprocessor):
     """Turns `image:ID` references into <figure>s (or plain <img> inside text)."""
 
-    def __init__(self, md, images):
+    def __init__(self, md, images, mark_missing=False):
         super().__init__(md)
         self.images = images
+        self.mark_missing = mark_missing
 
     def run(self, root):
         for parent in list(root.iter()):
@@ -169,7 +170,12 @@ class FigureTreeprocessor(Treeprocessor):
     def _figure(self, img):
         record = self._record(img)
         if record is None:
-            return None
+            # An empty frame: it says where an image would be, and nothing of the image.
+            return (
+                etree.Element("figure", {"class": "figure is-missing"})
+                if self.mark_missing
+                else None
+            )
         figure = etree.Element("figure", {"class": "figure", "id": f"image-{record.pk}"})
         if record.image:
             self._fill_img(img, record)
@@ -217,8 +223,9 @@ class HeadingTreeprocessor(Treeprocessor):
 
 
 class ColloquyExtension(Extension):
-    def __init__(self, images=None, **kwargs):
+    def __init__(self, images=None, mark_missing=False, **kwargs):
         self.images = images or {}
+        self.mark_missing = mark_missing
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
@@ -226,12 +233,15 @@ class ColloquyExtension(Extension):
         # After normalize_whitespace (30, registered first), before fenced code (25).
         md.preprocessors.register(PoemPreprocessor(md), "poem", 30)
         md.parser.blockprocessors.register(PoemBlockProcessor(md.parser), "poem", 95)
-        md.treeprocessors.register(FigureTreeprocessor(md, self.images), "figures", 5)
+        md.treeprocessors.register(
+            FigureTreeprocessor(md, self.images, self.mark_missing), "figures", 5
+        )
         md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 4)
 
 
-def render_markdown(text, images=None):
-    """Markdown source to sanitised HTML. `images` maps ids to PostImage records."""
+def render_markdown(text, images=None, *, mark_missing=False):
+    """Markdown source to sanitised HTML. `images` maps ids to PostImage records; with
+    `mark_missing`, a figure of an image not among them is an empty `is-missing` frame."""
     if not text:
         return ""
     converter = markdown.Markdown(
@@ -241,7 +251,7 @@ def render_markdown(text, images=None):
             "smarty",
             "fenced_code",
             "sane_lists",
-            ColloquyExtension(images=images),
+            ColloquyExtension(images=images, mark_missing=mark_missing),
         ],
         extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to the text"}},
         output_format="html",

@@ -1,4 +1,4 @@
-"""Uploaded images: validation and resized renditions, with Pillow."""
+"""Uploaded images: validation, the original as stored, and resized renditions, with Pillow."""
 
 import io
 import warnings
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow's format names. Phone cameras save JPEGs with a second picture (MPO);
 # they are JPEG files to the author and to every browser.
@@ -74,12 +74,14 @@ def validate_image(upload):
             params={"allowed": allowed},
         ) from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(
-            "This image file is damaged and cannot be read.", code="damaged"
-        ) from error
+        raise _damaged() from error
     finally:
         upload.seek(position)
     return width, height
+
+
+def _damaged():
+    return ValidationError("This image file is damaged and cannot be read.", code="damaged")
 
 
 def _too_many_pixels(width, height):
@@ -118,6 +120,68 @@ class ValidatedImageField(forms.FileField):
         return upload
 
 
+class PublicImageField(ValidatedImageField):
+    """An upload that the site will show: validated, then cleaned by `strip_metadata`."""
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        return strip_metadata(upload) if upload is not None else None
+
+
+def strip_metadata(upload):
+    """The accepted image `upload` as it is to be stored: turned upright, without EXIF
+    (where and when it was taken, the camera), XMP or comments; its colour profile stays.
+
+    JPEGs are written again with their own quantisation tables (quality="keep"; a phone's
+    second picture is dropped), PNGs and GIFs losslessly, animations frame by frame with
+    their timing. A WebP with no EXIF or XMP is kept as it came, since writing it again
+    could only lose quality; one with them is written at quality 95. Returns a ContentFile
+    named like the upload.
+    """
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            content = _without_metadata(image)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise _damaged() from error
+    upload.seek(0)
+    return ContentFile(
+        content if content is not None else upload.read(), name=PurePosixPath(upload.name).name
+    )
+
+
+def _without_metadata(image):
+    """The image written again without its metadata; None for a WebP with none to lose."""
+    if image.format == "WEBP" and not {"exif", "xmp"} & image.info.keys():
+        return None
+    # Pillow's JPEG and WebP writers drop a colour profile unless given it; its JPEG and
+    # GIF writers copy a comment unless given another.
+    options = {"icc_profile": image.info.get("icc_profile"), "comment": b""}
+    file_format = "JPEG" if image.format == "MPO" else image.format
+    if file_format != "JPEG" and getattr(image, "is_animated", False):
+        # Turning an animation would turn its first frame only; cameras do not make them.
+        options["duration"] = [_frame_duration(frame) for frame in ImageSequence.Iterator(image)]
+        options.update(save_all=True, loop=image.info.get("loop", 0))
+        image.seek(0)
+    else:
+        image.load()
+        ImageOps.exif_transpose(image, in_place=True)
+    if file_format == "JPEG":
+        # "keep" needs a JPEG's own tables; a phone's MPO gets a high quality instead.
+        options["quality"] = "keep" if image.format == "JPEG" else 95
+        options["progressive"] = image.info.get("progressive", False)
+    elif file_format == "WEBP":
+        options["quality"] = 95
+    output = io.BytesIO()
+    image.save(output, file_format, **options)
+    return output.getvalue()
+
+
+def _frame_duration(frame):
+    frame.load()  # A WebP frame's duration is known once it is read.
+    return frame.info.get("duration", 0)
+
+
 def make_renditions(name, widths=None):
     """Write resized copies of the stored image `name`, one per width narrower than it.
 
@@ -128,7 +192,7 @@ def make_renditions(name, widths=None):
         if image.format == "GIF":
             return {}
         image.load()
-        # Browsers show the original turned by its EXIF orientation; so must the copies.
+        # Originals are stored upright (strip_metadata); one stored before is turned here.
         ImageOps.exif_transpose(image, in_place=True)
         original_width = image.width
         if image.mode not in ("RGB", "RGBA"):

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import ExifTags, Image, ImageCms
 
 from blog.models import Category, Page, Post, PostImage
 
@@ -32,6 +32,30 @@ def user(username=None, roles=(), **fields):
 def image_bytes(fmt="PNG", size=(64, 48), color=(30, 80, 120)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+RED, WHITE = (255, 0, 0), (255, 255, 255)
+
+
+def camera_jpeg(size=(1000, 600), **save_options):
+    """A phone's portrait photo: stored landscape with "rotate 90°" in its EXIF, where it
+    was taken, and a colour profile. Its left edge is red: once upright, the top edge is."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (46.0, 12.0, 30.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (6.0, 8.0, 40.0)
+    picture = Image.new("RGB", size, WHITE)
+    picture.paste(RED, (0, 0, 100, size[1]))
+    buffer = io.BytesIO()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    picture.save(
+        buffer, "JPEG", exif=exif, comment=b"Taken at home", icc_profile=profile, **save_options
+    )
     return buffer.getvalue()
 
 

@@ -96,7 +96,9 @@ def test_author_preview_is_sanitised_html(client_for, author):
 
 
 def test_preview_shows_a_figure_for_an_image_reference(client_for, author):
-    image = factories.post_image(alt_text="The record's alt", caption="A caption")
+    image = factories.post_image(
+        alt_text="The record's alt", caption="A caption", uploaded_by=author
+    )
     response = client_for(author).post(PREVIEW, {"content": f"![typed alt](image:{image.pk})"})
 
     html = response.content.decode()

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import ExifTags, Image, ImageSequence, PngImagePlugin
 
 from blog.models import Post, PostImage
-from core.images import make_renditions, validate_image
+from core.images import make_renditions, strip_metadata, validate_image
 
 from . import factories
 
@@ -425,3 +425,127 @@ def test_stored_image_is_not_refused_when_the_limits_tighten(settings):
 def test_media_root_is_the_tests_own(tmp_path):
     assert Path(settings.MEDIA_ROOT) == tmp_path / "media"
     assert not os.path.exists(tmp_path / "media") or media_files() == []
+
+
+# --- What a stored original keeps ---------------------------------------------------------
+
+RED, WHITE = factories.RED, factories.WHITE
+
+
+def assert_upright_without_metadata(name, source, size=(600, 1000)):
+    with default_storage.open(name) as stored:
+        content = stored.read()
+    with Image.open(io.BytesIO(content)) as picture, Image.open(io.BytesIO(source)) as taken:
+        assert picture.format == "JPEG"
+        assert picture.size == size
+        assert dict(picture.getexif()) == {}
+        assert "comment" not in picture.info
+        assert picture.info["icc_profile"] == taken.info["icc_profile"]
+        assert picture.quantization == taken.quantization  # written with quality="keep"
+        rgb = picture.convert("RGB")
+        assert _near(rgb.getpixel((size[0] // 2, 10)), RED)  # the red edge is on top
+        assert _near(rgb.getpixel((size[0] // 2, size[1] - 10)), WHITE)
+    assert b"Exif\x00\x00" not in content
+    assert b"PhoneMaker" not in content
+
+
+def _near(pixel, colour):
+    return all(abs(a - b) < 40 for a, b in zip(pixel, colour, strict=True))
+
+
+def upload_through_the_post_form(client, user, content):
+    upload = factories.upload("IMG_0042.jpg", "JPEG", content=content)
+    assert client.post(ADMIN_ADD, post_form(user, upload)).status_code == 302
+    return PostImage.objects.get().image.name
+
+
+def upload_through_the_image_admin(client, user, content):
+    upload = factories.upload("IMG_0042.jpg", "JPEG", content=content)
+    data = {"image": upload, "alt_text": "A portrait", "caption": "", "credit": "",
+            "source_url": "", "description": "", "post": ""}  # fmt: skip
+    assert client.post("/admin/blog/postimage/add/", data).status_code == 302
+    return PostImage.objects.get().image.name
+
+
+def upload_by_dropping_it_on_the_editor(client, user, content):
+    upload = factories.upload("IMG_0042.jpg", "JPEG", content=content)
+    response = client.post("/admin/markdownx/upload/", {"image": upload, "alt_text": "A portrait"})
+    assert response.status_code == 201
+    return PostImage.objects.get().image.name
+
+
+def upload_as_the_site_logo(client, user, content):
+    from blog.models import SiteSettings
+
+    upload = factories.upload("logo.jpg", "JPEG", content=content)
+    data = {"title": "Colloquy", "tagline": "", "footer_text": "", "logo": upload,
+            "navigation-TOTAL_FORMS": "0", "navigation-INITIAL_FORMS": "0",
+            "navigation-MIN_NUM_FORMS": "0", "navigation-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    settings_row = SiteSettings.load()
+    response = client.post(f"/admin/blog/sitesettings/{settings_row.pk}/change/", data)
+    assert response.status_code == 302
+    return SiteSettings.load().logo.name
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [upload_through_the_post_form, upload_through_the_image_admin,
+     upload_by_dropping_it_on_the_editor, upload_as_the_site_logo],
+    ids=["post form", "image admin", "editor drop", "site logo"],
+)  # fmt: skip
+def test_a_stored_original_is_upright_and_keeps_no_gps_position(client_for, superuser, upload):
+    content = factories.camera_jpeg(quality=60)
+
+    name = upload(client_for(superuser), superuser, content)
+
+    assert_upright_without_metadata(name, content)
+
+
+def metadata_of(content):
+    with Image.open(io.BytesIO(content)) as picture:
+        return dict(picture.getexif()), {key for key in picture.info if key != "dpi"}
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_lose_their_exif_and_xmp(fmt):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] = (46.0, 12.0, 30.0)
+    buffer = io.BytesIO()
+    options = {"exif": exif, "xmp": b"<x:xmpmeta>Geneva</x:xmpmeta>"}
+    if fmt == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Comment", "Taken at home")
+        options["pnginfo"] = text
+    Image.new("RGB", (300, 200), WHITE).save(buffer, fmt, **options)
+    assert metadata_of(buffer.getvalue())[0]  # the upload has them
+
+    stored = strip_metadata(factories.upload(f"x.{fmt.lower()}", fmt, content=buffer.getvalue()))
+
+    content = stored.read()
+    exif_left, info = metadata_of(content)
+    assert exif_left == {}
+    assert not info & {"exif", "xmp", "XML:com.adobe.xmp", "Comment"}
+    assert b"Geneva" not in content
+    assert Image.open(io.BytesIO(content)).size == (200, 300)  # turned upright
+
+
+def test_an_animated_gif_stays_animated_and_loses_its_comment():
+    frames = [Image.new("RGB", (90, 60), colour) for colour in ("red", "green", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:],
+                   duration=[100, 200, 300], loop=0, comment=b"Taken at home")  # fmt: skip
+
+    stored = strip_metadata(factories.upload("anim.gif", "GIF", content=buffer.getvalue()))
+
+    content = stored.read()
+    assert b"Taken at home" not in content
+    with Image.open(io.BytesIO(content)) as picture:
+        assert picture.n_frames == 3
+        assert picture.info["loop"] == 0
+        timing, colours = [], []
+        for frame in ImageSequence.Iterator(picture):
+            timing.append(frame.info["duration"])
+            colours.append(frame.convert("RGB").getpixel((5, 5)))
+    assert timing == [100, 200, 300]
+    assert colours == [(255, 0, 0), (0, 128, 0), (0, 0, 255)]

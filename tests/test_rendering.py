@@ -317,9 +317,10 @@ def test_editing_an_image_record_rerenders_the_posts_showing_it():
     assert unrelated.body_html == unrelated_html
 
 
-def test_saving_a_post_attaches_images_dropped_in_before_it_existed():
-    image = factories.post_image()
-    entry = _figure_post(image)
+def test_saving_a_post_attaches_images_its_author_dropped_in_before_it_existed():
+    author = factories.user()
+    image = factories.post_image(uploaded_by=author)
+    entry = _figure_post(image, author=author)
     image.refresh_from_db()
     assert image.post == entry
 

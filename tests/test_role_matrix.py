@@ -65,6 +65,16 @@ SITE = {
     "like post":     (SIGN_IN, 302,   302,   302,   302,      302),
 }  # fmt: skip
 
+# What the editor's live preview shows of another author's image: the figure ("shown"),
+# or a missing image ("hidden", no alt text, caption, credit or file address).
+SHOWN, HIDDEN = "shown", "hidden"
+IMAGES = {
+    #                              guest  reader author  editor moderator superuser
+    "image on their draft":       (LOGIN, LOGIN, HIDDEN, SHOWN, 403,      SHOWN),
+    "image on a published post":  (LOGIN, LOGIN, SHOWN,  SHOWN, 403,      SHOWN),
+    "their upload of no post":    (LOGIN, LOGIN, HIDDEN, SHOWN, 403,      SHOWN),
+}  # fmt: skip
+
 # Who approves a waiting comment with the admin's bulk action.
 APPROVES = {
     "guest": False,
@@ -129,6 +139,30 @@ def test_public_site(as_role, author, role, action, expected, settings):
         assert PostLike.objects.filter(post=post).exists() == (expected != SIGN_IN)
 
     assert_outcome(response, expected, resolve_url(settings.LOGIN_URL))
+
+
+@pytest.mark.parametrize(("role", "image", "expected"), cases(IMAGES))
+def test_previewing_another_authors_image(as_role, other_author, role, image, expected):
+    words = {"alt_text": "Their alt", "caption": "Their caption", "credit": "Their credit"}
+    if image == "image on their draft":
+        draft = factories.post("Their draft", author=other_author, status=Post.Status.DRAFT)
+        shown = factories.post_image(post=draft, uploaded_by=other_author, **words)
+    else:
+        shown = factories.post_image(uploaded_by=other_author, **words)
+    if image == "image on a published post":
+        factories.post("Theirs", author=other_author, body=f"![](image:{shown.pk})")
+
+    response = as_role(role).post(
+        reverse("markdownx_markdownify"), {"content": f"![](image:{shown.pk})"}
+    )
+
+    if expected in (SHOWN, HIDDEN):
+        assert response.status_code == 200
+        html = response.content.decode()
+        leaked = [w for w in [*words.values(), shown.image.url] if w in html]
+        assert leaked == ([*words.values(), shown.image.url] if expected == SHOWN else [])
+    else:
+        assert_outcome(response, expected, f"{reverse('admin:login')}?next=")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from blog.models import Category, Page, Post, PostImage
@@ -390,6 +391,22 @@ def test_each_use_of_an_image_keeps_its_own_caption(tmp_path, client):
     assert "At the podium" in figures[1] and "credit" not in figures[1]
     assert "figcaption" not in figures[2]
     assert len({image.image.name for image in PostImage.objects.all()}) == 1
+
+
+def test_imported_images_are_stored_upright_without_their_gps_position(tmp_path):
+    items, media = image_items(tmp_path)
+    (media / "2015" / "03" / "montville.jpg").write_bytes(factories.camera_jpeg())
+
+    run(write(tmp_path, items), "--media-dir", str(media))
+
+    image = PostImage.objects.get()
+    with image.image.open() as stored:
+        content = stored.read()
+    assert b"Exif\x00\x00" not in content and b"PhoneMaker" not in content
+    with Image.open(io.BytesIO(content)) as picture:
+        assert picture.size == (600, 1000) == (image.width, image.height)
+        assert dict(picture.getexif()) == {}
+        assert picture.convert("RGB").getpixel((300, 10))[1] < 60  # red: the top edge
 
 
 def test_a_missing_image_is_reported_and_its_figure_keeps_the_caption(tmp_path, client):

@@ -36,7 +36,7 @@ from comments import services as comment_services
 from comments.models import Comment, _path_segment
 from comments.text import render_comment
 from core import generation
-from core.images import validate_image
+from core.images import strip_metadata, validate_image
 
 from . import addresses, content, wxr
 from .models import ImportedItem
@@ -536,13 +536,14 @@ class Importer:
             upload = File(handle, name=found.name)
             try:
                 validate_image(upload)
+                if self.dry_run:
+                    return True
+                # Stored upright and without its EXIF (a GPS position, above all).
+                stored = strip_metadata(upload)
             except ValidationError as error:
                 self.report.problem(label, f"image file {found} refused: {' '.join(error)}")
                 return False
-            if self.dry_run:
-                return True
-            upload.seek(0)
-            name = default_storage.save(f"images/{key}", upload)
+            name = default_storage.save(f"images/{key}", stored)
         self.stored_files.append(name)
         record.image = name
         return True
