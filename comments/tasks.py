@@ -1,12 +1,14 @@
 """Background work of the comments app, run by `manage.py db_worker`."""
 
-from django_tasks import task
+from datetime import timedelta
+
+from core import queue
 
 from . import notifications
 from .models import Comment
 
 
-@task()
+@queue.task(timeout=timedelta(minutes=10))
 def announce(comment_id, status, follow=False):
     """Tell whoever should hear of a new comment saved with `status`: moderators when it
     waits, the post's author and the thread's followers when it is public. Run by the

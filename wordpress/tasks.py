@@ -4,11 +4,13 @@ import logging
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
-from django_tasks import task
+
+from core import queue
 
 from .importer import Importer, ImportError_
 from .models import ImportRun
@@ -49,7 +51,9 @@ class _ProgressFile:
         self.storage.delete(self.name)
 
 
-@task()
+# Far longer than the largest export takes (bench/README.md): a live import is never
+# started twice.
+@queue.task(timeout=timedelta(hours=6))
 def run_import(run_id):
     run = ImportRun.objects.get(pk=run_id)
     run.state, run.started_at = ImportRun.State.RUNNING, timezone.now()
