@@ -10,6 +10,11 @@ whose worker died `MAX_ATTEMPTS` times is failed instead, so one that kills its
 worker cannot do so for ever; `manage.py tasks` lists it. A live worker never has to
 prove it is alive, which on SQLite it could not do while a long import holds the
 database's only write lock; a task still within its timeout is never started twice.
+
+Delivery is therefore at least once: a task may run again after doing part of its
+work. Tasks make that harmless: a message goes out through `core.tasks.send_once`,
+which records it and never sends it again, and work on the database is done in one
+transaction, which a dead worker leaves undone.
 """
 
 import logging

@@ -5,10 +5,25 @@ from datetime import timedelta
 from django.core.mail import EmailMessage
 
 from . import queue
+from .models import SentMail
 
 
-@queue.task(timeout=timedelta(minutes=10))
-def send_email(subject, body, to, reply_to=None, headers=None):
+def send_once(key, message):
+    """Send `message` unless a message was sent under `key` already, then record it.
+
+    A task run again after its worker died sends what it had not sent yet, never what it
+    had: a worker that stops between the mail server's answer and the record (a moment)
+    sends that one message a second time, which is the price of never losing one."""
+    if SentMail.objects.filter(key=key).exists():
+        return 0
+    sent = message.send()
+    SentMail.objects.get_or_create(key=key)
+    return sent
+
+
+# A message is handed to the mail server in EMAIL_TIMEOUT seconds or fails.
+@queue.task(timeout=timedelta(minutes=10), takes_context=True)
+def send_email(context, subject, body, to, reply_to=None, headers=None):
     """Send one plain-text message; queue it with `send_email.enqueue(...)`."""
     message = EmailMessage(subject, body, to=to, reply_to=reply_to, headers=headers)
-    return message.send()
+    return send_once(f"send_email:{context.task_result.id}", message)

@@ -1,5 +1,5 @@
 """Mail goes out through the task queue, never in the request or an ad-hoc thread; a task
-whose worker died runs again."""
+whose worker died runs again, and sends no message twice."""
 
 import logging
 import os
@@ -15,9 +15,11 @@ from django_tasks_db.models import DBTaskResult
 
 from core import queue
 from core.tasks import send_email
+from wordpress.models import ImportRun
+from wordpress.tasks import run_import
 
 
-def test_queued_mail_is_sent_by_the_task(settings):
+def test_queued_mail_is_sent_by_the_task(db):
     send_email.enqueue("Welcome", "Hello.", ["reader@example.org"])
 
     assert [message.subject for message in mail.outbox] == ["Welcome"]
@@ -78,6 +80,19 @@ def test_a_worker_runs_again_the_task_of_a_dead_worker_and_leaves_a_live_ones_al
         assert text in warning.getMessage()
 
 
+def test_a_message_sent_before_the_worker_died_is_not_sent_again(database_queue):
+    result = send_email.enqueue("Once", "Sent, then the worker died.", ["reader@example.org"])
+    run_worker()
+    # The worker died after sending, before the queue heard the task had succeeded.
+    left_running(result, ["web1:4312"], minutes_ago=11)
+    mail.outbox.clear()
+
+    run_worker()
+
+    assert mail.outbox == []
+    assert stored(result).status == TaskResultStatus.SUCCESSFUL
+
+
 def test_a_task_whose_worker_died_three_times_is_failed_not_run_again(database_queue, caplog):
     result = send_email.enqueue("Deadly", "Kills its worker.", ["reader@example.org"])
     left_running(result, ["web1:1", "web1:2", "web1:3"], minutes_ago=11)
@@ -99,3 +114,14 @@ def test_the_worker_is_named_after_its_machine_and_process(database_queue):
     run_worker()
 
     assert stored(result).worker_ids == [f"{socket.gethostname()}:{os.getpid()}"]
+
+
+def test_an_import_finished_before_its_worker_died_keeps_its_report_when_run_again(db):
+    run = ImportRun.objects.create(
+        export="", state=ImportRun.State.DONE, report="Posts: 3 imported."
+    )
+
+    run_import.enqueue(run.pk)
+
+    run.refresh_from_db()
+    assert (run.state, run.report) == (ImportRun.State.DONE, "Posts: 3 imported.")
