@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "markdownx",
+    # Before django_tasks_db: core's `db_worker` wraps that app's own.
+    "core",
     "django_tasks",
     "django_tasks_db",
     "allauth",
@@ -53,7 +55,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.facebook",
-    "core",
     "accounts",
     "blog",
     "comments",
@@ -157,6 +158,8 @@ PAGE_CACHE_QUERY_PARAMETERS = ["cpage", "replytocom"]
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
+# How often each worker looks for tasks still running past their timeout (core.queue).
+TASKS_RECOVERY_SECONDS = env.float("TASKS_RECOVERY_SECONDS", default=60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -240,6 +243,8 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds the mail server has to answer: a send never outlives its task's timeout.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Colloquy <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's public address, for links in e-mail (no trailing slash).

@@ -10,6 +10,17 @@ from accounts import roles
 from . import factories
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, so that a task worker a test starts opens it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test gets an empty cache, its own media folder and plain static files. Passwords

@@ -4,9 +4,11 @@ signed links in that mail. Mail is queued on commit; the test backend sends it a
 import re
 import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -483,3 +485,33 @@ def test_the_announcement_is_queued_with_the_comment_or_not_at_all(post, moderat
     assert queued.args_kwargs["args"] == [kept.pk, Comment.Status.PENDING]
     assert mail.outbox == []
     assert not Subscription.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_announcement_run_again_after_its_worker_died_mails_each_moderator_once(
+    post, moderator, editor, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    services.submit(Comment(post=post, name="Gus", email="gus@example.net", body="Held."))
+    render = notifications.render_to_string
+    rendered = []
+
+    def dies_at_the_second_message(*args, **kwargs):
+        rendered.append(args[0])
+        if len(rendered) == 2:
+            raise RuntimeError("the worker died here")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(notifications, "render_to_string", dies_at_the_second_message)
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    [announcement] = DBTaskResult.objects.filter(task_path="comments.tasks.announce")
+    assert announcement.status == "FAILED"
+    monkeypatch.setattr(notifications, "render_to_string", render)
+
+    call_command("tasks", "--retry", str(announcement.pk), stdout=StringIO())
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    assert sorted(to for message in mail.outbox for to in message.to) == [
+        "editor@example.org",
+        "moderator@example.org",
+    ]

@@ -4,11 +4,13 @@ import logging
 import shutil
 import tempfile
 import time
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
-from django_tasks import task
+
+from core import queue
 
 from .importer import Importer, ImportError_
 from .models import ImportRun
@@ -49,9 +51,13 @@ class _ProgressFile:
         self.storage.delete(self.name)
 
 
-@task()
+# Far longer than the largest export takes (bench/README.md): a live import is never
+# started twice. Its worker gone, `manage.py tasks --retry ID --force` runs it again now.
+@queue.task(timeout=timedelta(hours=6))
 def run_import(run_id):
     run = ImportRun.objects.get(pk=run_id)
+    if run.state in (ImportRun.State.DONE, ImportRun.State.FAILED):
+        return  # finished, by a run whose worker stopped before it could say so
     run.state, run.started_at = ImportRun.State.RUNNING, timezone.now()
     run.save(update_fields=["state", "started_at"])
     progress = _ProgressFile(run_id)
