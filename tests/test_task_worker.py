@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -50,11 +51,12 @@ def start_worker(worker_env, tmp_path):
     started = []
 
     def start(worker_id, recovery_seconds, *options):
-        log = tmp_path / f"{worker_id}.log"
+        log = tmp_path / f"{worker_id or len(started)}.log"
         with log.open("w") as output:
             process = subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-                 "--interval", "0.1", "--worker-id", worker_id, *options],
+                 "--interval", "0.1", *(["--worker-id", worker_id] if worker_id else []),
+                 *options],
                 cwd=ROOT,
                 env={**worker_env, "TASKS_RECOVERY_SECONDS": str(recovery_seconds)},
                 stdout=output,
@@ -117,7 +119,7 @@ def test_a_task_whose_worker_was_killed_runs_again_and_sends_each_message_once(
     assert subjects(tmp_path / "mail") == ["First", "Second"]
     assert DBTaskResult.objects.get(pk=result.id).worker_ids == ["first", "second"]
     assert f"Task {result.id} (tests.tasks.mail_twice)" in log
-    assert "worker first outlived its timeout" in log
+    assert "it outlived its timeout of 0:00:01 on worker first" in log
     assert "queued to run again (attempt 2 of 3)" in log
 
 
@@ -146,3 +148,25 @@ def test_a_long_task_still_running_is_never_started_twice(start_worker, tmp_path
     stop(first)
     assert Path(f"{gate}.starts").read_text() == "started\n"
     assert DBTaskResult.objects.get(pk=long.id).worker_ids == ["first"]
+
+
+def test_a_worker_restarted_on_the_same_machine_runs_a_dead_workers_task_at_once(
+    start_worker, tmp_path
+):
+    gate = tmp_path / "gate"
+    result = tasks.wait_for.enqueue(str(gate))  # given ten minutes
+    first = start_worker(None, 3600)
+    wait_until(lambda: Path(f"{gate}.starts").exists(), first)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    gate.touch()
+
+    second = start_worker(None, 3600)
+    wait_until(lambda: status(result) == TaskResultStatus.SUCCESSFUL, second)
+    log = stop(second)
+
+    assert Path(f"{gate}.starts").read_text() == "started\nstarted\n"
+    host = socket.gethostname()[:50]
+    dead = f"{host}:{first.pid}"
+    assert DBTaskResult.objects.get(pk=result.id).worker_ids == [dead, f"{host}:{second.pid}"]
+    assert f"its worker {dead} is no longer running" in log

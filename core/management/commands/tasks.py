@@ -59,7 +59,7 @@ class Command(BaseCommand):
         now = timezone.now()
         for result in results:
             if result.status == TaskResultStatus.RUNNING:
-                if not force and now < deadline(result):
+                if not force and now < deadline(result) and not queue.died_here(worker(result)):
                     raise CommandError(
                         _(
                             "Task %(id)s is running on worker %(worker)s, within its timeout "
@@ -147,6 +147,15 @@ class Command(BaseCommand):
             "max": queue.MAX_ATTEMPTS,
         }
         end = deadline(result)
+        if queue.died_here(worker(result)):
+            yield self.style.WARNING(
+                _(
+                    "STUCK: its worker's process is gone; a running worker queues it again "
+                    "within %(seconds)g seconds"
+                )
+                % {"seconds": settings.TASKS_RECOVERY_SECONDS}
+            )
+            return
         if end > now:
             yield _("its timeout ends at %(end)s") % {"end": moment(end)}
             return
