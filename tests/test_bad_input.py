@@ -1,0 +1,179 @@
+"""Bad input gets a clear 4xx or a form error with the text kept: never a 500, never garbage.
+
+A NUL that reaches the database is an error on PostgreSQL alone (SQLite stores it), so
+these count most in the PostgreSQL run.
+"""
+
+import itertools
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from blog.models import Post
+from comments import antispam
+from comments.models import Comment
+
+from . import factories
+from .test_admin_roles import post_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_wait(settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+
+
+@pytest.fixture
+def post(author):
+    return factories.post("On listening", author=author)
+
+
+def _comment_data(post, **overrides):
+    data = {"name": "Grace Guest", "email": "grace@example.org", "url": "",
+            "body": "A thoughtful reply.", "token": antispam.form_token(post)}  # fmt: skip
+    return {**data, **overrides}
+
+
+def _typed(**overrides):
+    return post_form(title="A very late essay", body="Typed with *care*.", **overrides)
+
+
+BOUNDARY = b"BoUnDaRyOfThEfOrM"
+
+
+def _form(fields, encoding):
+    """(body, content type) of a form sent with its values' bytes as they are."""
+    fields = {name: value if isinstance(value, bytes) else str(value).encode()
+              for name, value in fields.items()}  # fmt: skip
+    if encoding == "urlencoded":
+        return urlencode(fields), "application/x-www-form-urlencoded"
+    part = b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+    body = b"".join(part % (BOUNDARY, name.encode(), value) for name, value in fields.items())
+    return body + b"--%s--\r\n" % BOUNDARY, f"multipart/form-data; boundary={BOUNDARY.decode()}"
+
+
+# Every address ---------------------------------------------------------------------------
+
+
+def _patterns(patterns, route="", names=()):
+    """(route, name, argument names) of each URL pattern, its route joined as resolve() does."""
+    for pattern in patterns:
+        part = str(pattern.pattern)
+        joined = route + (part[1:] if route and part.startswith("^") else part)
+        if isinstance(pattern, URLResolver):
+            namespace = (pattern.namespace,) if pattern.namespace else ()
+            yield from _patterns(pattern.url_patterns, joined, names + namespace)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join((*names, pattern.name)) if pattern.name else None
+            yield joined, name, list(pattern.pattern.regex.groupindex)
+
+
+# The admin's own addresses are Django's; every other one is the site's.
+PUBLIC_PATTERNS = [
+    pattern for pattern in _patterns(get_resolver().url_patterns) if pattern[0][:6] != "admin/"
+]
+
+
+def _address(route, name, arguments, **given):
+    """An address the pattern matches, with the values given and "x" or "1" for the rest."""
+    if name is None:  # only plain routes have no name here: fill in their converters
+        return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m[1] == "int" else "x", route)
+    free = [argument for argument in arguments if argument not in given]
+    for values in itertools.product(["x", "1"], repeat=len(free)):
+        try:
+            return reverse(name, kwargs={**dict(zip(free, values, strict=True)), **given})
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"No address for {route}")
+
+
+A_DAY = {"year": "2024", "month": "01", "day": "01"}
+ADDRESSES = [
+    _address(route, name, arguments, **{k: v for k, v in A_DAY.items() if k in arguments})
+    for route, name, arguments in PUBLIC_PATTERNS
+]
+
+
+def test_the_addresses_tried_cover_every_public_url_pattern():
+    assert {resolve(address).route for address in ADDRESSES} == {
+        route for route, _, _ in PUBLIC_PATTERNS
+    }
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_a_nul_in_any_address_or_query_parameter_is_a_bad_request(client, address):
+    in_path = re.sub(r"([^/])(/?)$", r"\1%00\2", address) if address != "/" else "/%00"
+    in_query = [f"{address}?{name}=1%00" for name in ("q", "cpage", "page", "replytocom", "p")]
+
+    for bad in (in_path, *in_query):
+        response = client.get(bad)
+        assert response.status_code == 400, bad
+        assert "NUL" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "status__exact=%00", "published_at__year=2024%00"])
+def test_a_nul_in_the_admins_search_or_filters_is_a_bad_request(client_for, editor, query):
+    response = client_for(editor).get(f"{reverse('admin:blog_post_changelist')}?{query}")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("cookie", ['sessionid="abcdefgh\\000ijklmn"', "sessionid=abcdefgh\x00ij"])
+def test_a_session_cookie_with_a_nul_is_ignored(client, post, cookie):
+    response = client.get(post.get_absolute_url(), HTTP_COOKIE=cookie)
+
+    assert response.status_code == 200
+
+
+# Bytes that are not UTF-8 ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address", ["/search/?q=caf%E9", "/search/?q=ok&page=%FF", "/?cpage=%C3", "/feed/?x=%E9"]
+)
+def test_a_query_string_that_is_not_utf8_is_a_bad_request(client, post, address):
+    response = client.get(address)
+
+    assert response.status_code == 400
+    assert "not UTF-8" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["name", "body", "url", "email"])
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_comment_sent_in_bytes_that_are_not_utf8_is_refused_not_garbled(
+    client, post, field, encoding
+):
+    data = _comment_data(post)
+    data[field] = data[field].encode() + b" caf\xe9"
+    body, content_type = _form(data, encoding)
+
+    response = client.post(f"/comments/post/{post.pk}/", body, content_type=content_type)
+
+    assert response.status_code == 400
+    assert "not UTF-8" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_post_sent_from_the_admin_in_bytes_that_are_not_utf8_is_refused(client_for, editor):
+    data = {**_typed(author=editor.pk), "body": b"Caf\xe9 society."}
+    body, content_type = _form(data, "multipart")
+
+    response = client_for(editor).post(
+        reverse("admin:blog_post_add"), body, content_type=content_type
+    )
+
+    assert response.status_code == 400
+    assert not Post.objects.exists()
+
+
+def test_a_replacement_character_typed_in_a_form_is_text_like_any_other(client, post):
+    typed = "The sign � stands for a lost letter."
+    body, content_type = _form(_comment_data(post, body=typed), "urlencoded")
+
+    response = client.post(f"/comments/post/{post.pk}/", body, content_type=content_type)
+
+    assert response.status_code == 302
+    assert Comment.objects.get().body == typed
