@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from blog.models import Post
 from comments import antispam
@@ -17,6 +18,8 @@ from comments.models import Comment
 
 from . import factories
 from .test_admin_roles import post_form
+from .test_wordpress_import import run
+from .wxr_files import WPItem, write
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +180,117 @@ def test_a_replacement_character_typed_in_a_form_is_text_like_any_other(client, 
 
     assert response.status_code == 302
     assert Comment.objects.get().body == typed
+
+
+# Dates ----------------------------------------------------------------------------------
+
+# Days, months and years no post can have: past the last day, before the first, or none.
+EDGE_DATES = [
+    ("9999", "12", "31"), ("9999", "01", "01"), ("0999", "12", "31"), ("0000", "01", "01"),
+    ("2024", "02", "30"), ("2024", "04", "31"), ("2024", "13", "01"), ("2024", "01", "00"),
+    ("9999", "12"), ("9999", "01"), ("0999", "12"), ("0000", "01"), ("2024", "13"),
+    ("2024", "00"), ("9999",), ("0999",), ("0000",),
+]  # fmt: skip
+PARTS = ("year", "month", "day")
+DATED = [
+    pytest.param(route, name, arguments, date, page, id=f"{route} {'-'.join(date)} page {page}")
+    for route, name, arguments in PUBLIC_PATTERNS
+    for date in EDGE_DATES
+    if [part for part in PARTS if part in arguments] == list(PARTS[: len(date)])
+    for page in ((None, "2") if "page" in arguments else (None,))
+]
+
+
+@pytest.mark.parametrize(("route", "name", "arguments", "date", "page"), DATED)
+def test_a_date_no_post_can_have_is_not_found_at_every_dated_address(
+    client, post, route, name, arguments, date, page
+):
+    given = dict(zip(PARTS, date, strict=False))
+    if page:
+        given["page"] = page
+    if "slug" in arguments:
+        given["slug"] = post.slug
+
+    response = client.get(_address(route, name, arguments, **given))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize(
+    ("day", "time"),
+    [("9999-12-31", "23:59"), ("9999-01-01", "00:00"), ("0999-12-31", "23:59"),
+     ("0001-01-01", "00:00")],
+)  # fmt: skip
+def test_a_publication_date_no_address_can_have_is_a_form_error_with_the_text_kept(
+    client_for, editor, settings, zone, day, time
+):
+    settings.TIME_ZONE = zone  # +14 and -11 hours: the furthest from UTC there are
+    data = _typed(author=editor.pk, published_at_0=day, published_at_1=time)
+
+    response = client_for(editor).post(reverse("admin:blog_post_add"), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_at"] == [
+        "Choose a publication date in the years 1000 to 9998."
+    ]
+    page = response.content.decode()
+    assert 'value="A very late essay"' in page
+    assert "Typed with *care*." in page
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize(("day", "time"), [("1000-01-01", "00:00"), ("9998-12-31", "23:59")])
+def test_the_first_and_the_last_publication_days_work_everywhere(
+    client_for, editor, settings, zone, day, time
+):
+    settings.TIME_ZONE = zone
+    client = client_for(editor)
+    data = _typed(author=editor.pk, published_at_0=day, published_at_1=time)
+
+    assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
+
+    entry = Post.objects.get()
+    year, month, date = day.split("-")
+    assert entry.get_absolute_url() == f"/{year}/{month}/{date}/{entry.slug}/"
+    changelist = reverse("admin:blog_post_changelist")
+    drilled = f"?published_at__year={year}&published_at__month={int(month)}"
+    for address in (entry.get_absolute_url(), "/", "/feed/", "/feed/atom/", "/sitemap.xml",
+                    changelist, changelist + drilled,
+                    f"{changelist}{drilled}&published_at__day={int(date)}"):  # fmt: skip
+        assert client.get(address).status_code == 200, address
+    archives = (f"/{year}/", f"/{year}/{month}/", f"/{year}/{month}/{date}/")
+    shown = 200 if entry.is_public else 404  # the last day is still to come: scheduled
+    assert [client.get(address).status_code for address in archives] == [shown] * 3
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{f}__year=9999", "{f}__year=9999&{f}__month=12", "{f}__year=9999&{f}__month=12&{f}__day=31",
+     "{f}__year=99999999999999999999"],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("changelist", "field"),
+    [("admin:blog_post_changelist", "published_at"),
+     ("admin:comments_comment_changelist", "submitted_at")],
+)  # fmt: skip
+def test_the_admins_dates_past_the_last_day_show_the_list_unfiltered(
+    client_for, superuser, changelist, field, query
+):
+    url = reverse(changelist)
+
+    response = client_for(superuser).get(f"{url}?{query.format(f=field)}")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+
+
+def test_an_imported_post_dated_past_the_last_day_is_dated_at_its_import(settings, tmp_path):
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # where 9999-12-31 23:59 UTC is the year 10000
+    before = timezone.now()
+
+    report = run(write(tmp_path, [WPItem(1, date_gmt="9999-12-31 23:59:59")]))
+
+    assert Post.objects.get().published_at >= before
+    assert "its date is outside the years 1000 to 9998" in report
