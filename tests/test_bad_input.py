@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments import antispam
-from comments.models import Comment
+from comments.models import Comment, Report
 
 from . import factories
 from .test_admin_roles import post_form
@@ -294,3 +294,42 @@ def test_an_imported_post_dated_past_the_last_day_is_dated_at_its_import(setting
 
     assert Post.objects.get().published_at >= before
     assert "its date is outside the years 1000 to 9998" in report
+
+
+# NUL in what is stored -------------------------------------------------------------------
+
+
+def test_a_nul_in_a_report_reason_is_refused_with_the_reason_kept(client, post):
+    comment = Comment.objects.create(
+        post=post, name="Ann", email="ann@example.org", body="Hi.", status="approved"
+    )
+
+    response = client.post(
+        reverse("comments:report", args=[comment.pk]), {"reason": "Rude\x00 words"}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Null characters are not allowed." in page
+    assert "Rude\x00 words" in page
+    assert not Report.objects.exists()
+
+
+def test_a_nul_in_the_browsers_name_is_not_stored(client, post):
+    response = client.post(
+        f"/comments/post/{post.pk}/", _comment_data(post), HTTP_USER_AGENT="Mozilla\x00/5.0"
+    )
+
+    assert response.status_code == 302
+    assert Comment.objects.get().user_agent == "Mozilla/5.0"
+
+
+@pytest.mark.parametrize("forwarded", ["203.0.113.7\x00", "not-an-address", "unknown"])
+def test_a_forwarded_address_that_is_no_address_is_not_stored(client, post, settings, forwarded):
+    settings.COMMENTS_TRUSTED_PROXIES = ["127.0.0.1"]
+
+    response = client.post(f"/comments/post/{post.pk}/", _comment_data(post),
+                           HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")  # fmt: skip
+
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address is None
