@@ -333,3 +333,27 @@ def test_a_forwarded_address_that_is_no_address_is_not_stored(client, post, sett
 
     assert response.status_code == 302
     assert Comment.objects.get().ip_address is None
+
+
+# Numbers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["p=%C2%B2", "page_id=%C2%B2", "attachment_id=%C2%B9"])
+def test_a_wordpress_id_in_digits_that_are_not_decimal_is_no_id(client, query):
+    assert client.get(f"/?{query}").status_code == 200  # the home page, as for any unknown id
+
+
+def test_a_reply_to_a_comment_numbered_in_superscript_shows_the_plain_form(client, post):
+    response = client.get(f"{post.get_absolute_url()}?replytocom=%C2%B2")
+
+    assert response.status_code == 200
+    assert "Leave a reply" in response.content.decode()
+
+
+def test_following_a_post_numbered_in_superscript_says_no_post_was_given(client_for, reader):
+    act = reverse("profile:activity_action", args=["comments"])
+
+    response = client_for(reader).post(act, {"action": "follow", "post": "²"})
+
+    assert response.status_code == 400
+    assert response.content.decode() == "No post given."
