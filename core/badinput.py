@@ -1,10 +1,10 @@
 """Requests the site could only misread are answered 400 before anything reads them.
 
 A NUL in the address or the query string would reach the database, which PostgreSQL
-refuses with a server error; bytes that are not UTF-8 there or in a form would be read,
-and stored, with U+FFFD in place of what was sent. A NUL in a form field is the form's
-to refuse, with the text kept (Django's CharField does), so a form's body is only
-checked for UTF-8.
+refuses with a server error; bytes that are not UTF-8 in the query string or a form
+would be read, and stored, with U+FFFD in place of what was sent. A NUL in a form field
+is the form's to refuse, with the text kept (Django's CharField does), so a form's body
+is only checked for UTF-8.
 """
 
 from urllib.parse import unquote_to_bytes
@@ -40,7 +40,7 @@ def unreadable(request):
     # Bytes that are not UTF-8 in the path Django keeps percent-encoded: a path no page has.
     if NUL in request.path_info:
         return _("This address has a NUL character in it: no address on this site has one.")
-    if not _is_address(unquote_to_bytes(_raw_query_string(request))):
+    if not _is_text_without_nul(unquote_to_bytes(_raw_query_string(request))):
         return _(
             "The part of this address after “?” has a character in it that this site "
             "cannot read (a NUL, or bytes that are not UTF-8 text)."
@@ -71,7 +71,7 @@ def _raw_query_string(request):
     return value.encode("iso-8859-1") if isinstance(request, WSGIRequest) else value.encode()
 
 
-def _is_address(data):
+def _is_text_without_nul(data):
     return b"\x00" not in data and _is_utf8(data)
 
 
