@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
 from core import generation
+from core.admin import DateHierarchyInRange
 from core.images import PublicImageField
 
 from .forms import PostAdminForm
@@ -73,7 +74,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(DateHierarchyInRange, admin.ModelAdmin):
     form = PostAdminForm
     list_display = ("title", "status_label", "author", "category_list", "published_at", "sticky")
     list_filter = (PublicationFilter, "categories", "sticky", "comments_open", "author")

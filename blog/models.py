@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
@@ -25,6 +27,21 @@ RESERVED_SLUGS = {
     "static", "accounts", "markdownx", "sitemap.xml", "robots.txt", "wp-admin", "wp-content",
     "like",
 }  # fmt: skip
+
+# The days a post may be published on (its address's date, in the site's time zone): years
+# of four digits, as the address has, and a year to spare after the last, for the
+# archives' and the admin's steps to the next day, month or year.
+PUBLICATION_DAYS = (datetime.date(1000, 1, 1), datetime.date(9998, 12, 31))
+
+
+def publication_day(moment):
+    """The day `moment` falls on in the site's time zone, or None outside PUBLICATION_DAYS."""
+    try:
+        day = timezone.localdate(moment)
+    except OverflowError:  # past the last day Python has, in this zone
+        return None
+    first, last = PUBLICATION_DAYS
+    return day if first <= day <= last else None
 
 
 class PathTree(models.Model):
@@ -425,6 +442,10 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
     def clean(self):
+        if self.published_at and publication_day(self.published_at) is None:
+            first, last = (day.year for day in PUBLICATION_DAYS)
+            message = _("Choose a publication date in the years %(first)d to %(last)d.")
+            raise ValidationError({"published_at": message % {"first": first, "last": last}})
         if self.published_at and self.slug:
             clash = Post.objects.filter(
                 publish_date=self.local_publish_date(), slug=self.slug

@@ -21,7 +21,7 @@ from core import generation
 
 from . import likes, summaries
 from . import search as search_index
-from .models import Category, Page, Post
+from .models import PUBLICATION_DAYS, Category, Page, Post
 
 
 class CountedPaginator(Paginator):
@@ -188,6 +188,11 @@ class DateArchiveMixin(PostListMixin):
     month_format = "%m"
     day_format = "%d"
 
+    def get(self, request, *args, **kwargs):
+        # 404 before Django steps to the next day, month or year: 9999-12-31 has none.
+        date_or_404(kwargs["year"], kwargs.get("month", 1), kwargs.get("day", 1))
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         # Newest first, by day then moment: the order of the index that finds a year's,
         # a month's or a day's posts, so that they are not sorted on each request (the
@@ -285,10 +290,15 @@ class AuthorArchive(PostListMixin, ListView):
 
 
 def date_or_404(year, month, day):
+    """The date of an address, if a post may be published on it."""
     try:
-        return datetime.date(int(year), int(month), int(day))
+        date = datetime.date(int(year), int(month), int(day))
     except ValueError as error:
         raise Http404("No such date.") from error
+    first, last = PUBLICATION_DAYS
+    if not first <= date <= last:
+        raise Http404("No post is published on such a date.")
+    return date
 
 
 def post_detail(request, year, month, day, slug):

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from core import generation
+from core.admin import DateHierarchyInRange
 
 from . import personal_data, services
 from .models import Comment, ModerationEvent, ModerationRule, Report
@@ -150,7 +151,7 @@ class ReportInline(ReadOnlyInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
     list_display = (
         "excerpt",
         "author",

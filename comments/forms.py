@@ -91,13 +91,20 @@ class CommentForm(forms.Form):
             user=self.user,
             body=data["body"],
             ip_address=request_ip,
-            user_agent=user_agent[:300],
+            # A NUL, which no browser sends, is more than PostgreSQL stores.
+            user_agent=user_agent.replace("\x00", "")[:300],
         )
         if self.user is None:
             comment.name, comment.email, comment.url = data["name"], data["email"], data["url"]
         else:
             comment.email = self.user.email
         return comment
+
+
+class ReportForm(forms.Form):
+    """Why a reader reports a comment (optional); a CharField, so a NUL is refused."""
+
+    reason = forms.CharField(max_length=300, required=False)
 
 
 class CommentEditForm(forms.ModelForm):

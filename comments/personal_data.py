@@ -243,7 +243,7 @@ class CommentsData:
 
     @staticmethod
     def _post(posts, value):
-        if not str(value or "").isdigit():
+        if not str(value or "").isdecimal():
             raise ValueError("No post given.")
         post = posts.filter(pk=int(value)).first()
         if post is None:

@@ -16,7 +16,7 @@ from blog.models import Post
 from blog.views import post_page_context
 
 from . import antispam, services, thread
-from .forms import CommentEditForm, CommentForm
+from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
 from .net import client_ip
 
@@ -208,10 +208,15 @@ def report_comment(request, pk):
     comment = get_object_or_404(
         Comment.objects.approved().on_public_targets().select_related("post", "page"), pk=pk
     )
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(form.errors["reason"])
+        context = {"comment": comment, "message": errors, "reason": form.data.get("reason")}
+        return render(request, "comments/report_refused.html", context, status=400)
     services.report(
         comment,
         user=request.user if request.user.is_authenticated else None,
         ip_address=client_ip(request),
-        reason=request.POST.get("reason", "")[:300],
+        reason=form.cleaned_data["reason"],
     )
     return render(request, "comments/reported.html", {"comment": comment})

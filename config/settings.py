@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the address or a form: NUL and bytes that are not UTF-8 are 400.
+    "core.badinput.RefuseUnreadableInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and sign-in: a kept page for an anonymous reader costs no query.
     "core.pagecache.PageCacheMiddleware",

@@ -68,6 +68,21 @@ def test_a_broken_export_fails_with_its_reason_and_changes_nothing(
     assert not Post.objects.exists()
 
 
+def test_an_export_in_an_unknown_encoding_fails_with_its_reason_and_changes_nothing(
+    client_for, superuser, django_capture_on_commit_callbacks
+):
+    text = export([WPItem(1)]).replace('encoding="UTF-8"', 'encoding="x-nonsense"')
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(superuser).post(ADD, {"export": upload(text)})
+
+    run = ImportRun.objects.get()
+    assert run.state == ImportRun.State.FAILED
+    assert "“x-nonsense”, which is not an encoding this site knows" in run.report
+    assert "Nothing was changed." in run.report
+    assert not Post.objects.exists()
+
+
 def test_a_file_that_is_not_an_export_is_refused_in_the_form(client_for, superuser):
     client = client_for(superuser)
 

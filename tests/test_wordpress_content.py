@@ -565,6 +565,19 @@ def test_nested_lists_are_indented_four_spaces():
     assert rendered(md(html)).count("<ol") == 2
 
 
+@pytest.mark.parametrize(
+    "html",
+    ['<ol start="²"><li>one</li></ol>', f'<p><img src="{OLD_SITE}/a.jpg" data-wp-id="²"></p>',
+     f'<!-- wp:image {{"id":"²"}} --><figure class="wp-block-image"><img src="{OLD_SITE}/a.jpg">'
+     "</figure><!-- /wp:image -->"],
+)  # fmt: skip
+def test_a_number_in_superscript_digits_is_no_number(html, images):
+    markdown = md(html, image=images)
+
+    assert markdown.startswith(("1. one", "![](image:1)"))
+    assert all(ref.attachment_id is None for ref in images.refs)
+
+
 def test_headings_emphasis_code_and_inline_html():
     html = (
         "<h1>Title</h1><h3>Item #</h3><p><strong>b</strong> <em>i</em> <code>x_y</code> "

@@ -15,7 +15,7 @@ from comments.models import Comment
 from wordpress.models import ImportedItem
 
 from . import factories
-from .wxr_files import SITE, WPComment, WPItem, write
+from .wxr_files import SITE, WPComment, WPItem, export, write
 
 pytestmark = pytest.mark.django_db
 
@@ -576,6 +576,43 @@ def test_entity_expansion_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="refused for safety"):
         run(path)
+
+
+@pytest.mark.parametrize(
+    ("declared", "written", "message"),
+    [
+        ("x-nonsense", "utf-8", "“x-nonsense”, which is not an encoding this site knows"),
+        ("base64", "utf-8", "“base64”, which is not an encoding this site knows"),
+        ("UTF-8", "latin-1", r"in UTF-8, but line \d+ has bytes that are not"),
+        ("ISO-8859-1", "utf-8", "in ISO-8859-1, but it is UTF-8"),
+    ],
+)
+def test_an_export_in_an_unknown_or_another_encoding_than_it_declares_changes_nothing(
+    tmp_path, declared, written, message
+):
+    text = export([WPItem(1, title="Café society")])
+    path = tmp_path / "export.xml"
+    path.write_bytes(text.replace('encoding="UTF-8"', f'encoding="{declared}"').encode(written))
+
+    with pytest.raises(CommandError, match=f"{message}.*Nothing was changed"):
+        run(path)
+
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "title"),
+    [("Shift_JIS", "調停についての随筆"), ("windows-1252", "Café society"), ("UTF-16", "Café")],
+)
+def test_an_export_in_the_encoding_it_declares_is_read_as_written(tmp_path, encoding, title):
+    text = export([WPItem(1, title=title, content=f"{title}, again.")])
+    path = tmp_path / "export.xml"
+    path.write_bytes(text.replace('encoding="UTF-8"', f'encoding="{encoding}"').encode(encoding))
+
+    run(path)
+
+    post = Post.objects.get()
+    assert (post.title, post.body.strip()) == (title, f"{title}, again.")
 
 
 def test_an_item_without_an_id_is_skipped_and_named(tmp_path):

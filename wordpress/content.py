@@ -352,7 +352,7 @@ def _render_block(block, context, quiet=False):
     )
     if name == "embed" or name.startswith("core-embed/"):
         return _embed_block(block, inner, context)
-    if name == "image" and str(block.attrs.get("id", "")).isdigit():
+    if name == "image" and str(block.attrs.get("id", "")).isdecimal():
         return inner.replace("<img ", f'<img data-wp-id="{block.attrs["id"]}" ', 1)
     if name == "cover":
         return _cover_block(block, inner)
@@ -1022,7 +1022,7 @@ class _Writer(MarkdownConverter):
         parent = el.parent
         if parent is not None and parent.name == "ol":
             start = str(parent.get("start", "1"))
-            number = int(start) if start.isdigit() else 1
+            number = int(start) if start.isdecimal() else 1
             marker = f"{number + len(el.find_previous_siblings('li'))}."
         else:
             marker = "-"
@@ -1152,7 +1152,7 @@ def _attachment_id(img):
         if found:
             return int(found.group(1))
     for attribute in ("data-attachment-id", "data-wp-id", "data-id"):
-        if str(img.get(attribute, "")).isdigit():
+        if str(img.get(attribute, "")).isdecimal():
             return int(img[attribute])
     holder = img.find_parent(id=re.compile(r"^attachment_\d+$"))
     return int(holder["id"].split("_")[1]) if holder is not None else None

@@ -28,9 +28,19 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from taggit.models import Tag
 
-from blog.models import RESERVED_SLUGS, Category, Page, Post, PostImage, TaggedPost
+from blog.models import (
+    PUBLICATION_DAYS,
+    RESERVED_SLUGS,
+    Category,
+    Page,
+    Post,
+    PostImage,
+    TaggedPost,
+    publication_day,
+)
 from blog.rendering import plain_text
 from comments import services as comment_services
 from comments.models import Comment, _path_segment
@@ -659,16 +669,21 @@ class Importer:
         return entry.status not in NOT_CONTENT_STATUSES and entry.status != "trash"
 
     def _moment(self, date, date_gmt):
-        """(when, is_known): WordPress's GMT date, else its local date in the site's zone."""
-        gmt = _parse_date(date_gmt)
-        if gmt is not None:
-            return gmt.replace(tzinfo=UTC), True
-        local = _parse_date(date)
-        if local is None:
+        """(when, is_known): WordPress's GMT date, else its local date in the site's zone;
+        a date no post may have here (blog.models.PUBLICATION_DAYS) is not known."""
+        gmt, local = _parse_date(date_gmt), _parse_date(date)
+        try:
+            if gmt is not None:
+                moment = gmt.replace(tzinfo=UTC)
+            elif local is not None and self.offset is not None:
+                moment = (local - self.offset).replace(tzinfo=UTC)
+            else:
+                moment = timezone.make_aware(local) if local is not None else None
+        except OverflowError:  # the offset took it past the last day there is
+            moment = None
+        if moment is None or publication_day(moment) is None:
             return timezone.now(), False
-        if self.offset is not None:
-            return (local - self.offset).replace(tzinfo=UTC), True
-        return timezone.make_aware(local), True
+        return moment, True
 
     def _new_post(self, entry):
         published_at, _ = self._moment(entry.date, entry.date_gmt)
@@ -853,6 +868,13 @@ class Importer:
         }
         if dated:
             wanted["published_at"] = published_at
+        elif _parse_date(entry.date_gmt) or _parse_date(entry.date):
+            first, last = (day.year for day in PUBLICATION_DAYS)
+            message = gettext(
+                "its date is outside the years %(first)d to %(last)d: it is dated when it "
+                "was first imported."
+            )
+            self.report.problem(item.label, message % {"first": first, "last": last})
         outcome = _update(post, wanted, save=False)
         new = item.wp_id in self.created
         filed = [

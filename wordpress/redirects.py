@@ -53,7 +53,7 @@ class LegacyLinkMiddleware:
     def _by_id(self, request):
         for parameter, kinds in ID_PARAMETERS.items():
             value = request.GET.get(parameter, "")
-            if not value.isdigit():
+            if not value.isdecimal():
                 continue
             items = ImportedItem.objects.filter(kind__in=kinds, key=value).select_related(
                 "post", "page", "image__post"

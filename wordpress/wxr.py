@@ -4,13 +4,18 @@ The file is parsed with defusedxml (no DTDs, no external entities, no entity
 expansion) and each `<item>` is dropped as soon as it has been turned into a
 record, so a 200 MB export never needs 200 MB of objects. The `wp` namespace is
 the one the document declares, whatever its spelling (http or https, any version).
+The text is read strictly in the encoding the file declares, and handed to the
+parser as UTF-8, so a file in any encoding Python knows is read, and a byte that
+is not of that encoding is an error that names its line, never a wrong letter.
 """
 
+import codecs
 import re
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
+from django.utils.translation import gettext
 
 VERSIONS = {"1.0", "1.1", "1.2"}
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/(\d+\.\d+)/$")
@@ -172,6 +177,10 @@ def read(source):
     problem, possibly after some records were yielded (a truncated file is only
     found out at its end), so the caller must not keep partial work.
     """
+    if not hasattr(source, "read"):
+        with open(source, "rb") as handle:
+            yield from read(handle)
+        return
     names = _Names()
     header = {}
     site_sent = False
@@ -179,7 +188,7 @@ def read(source):
     channel = None
     try:
         for event, payload in iterparse(
-            source, events=("start-ns", "start", "end"), forbid_dtd=True
+            _AsUTF8(source), events=("start-ns", "start", "end"), forbid_dtd=True
         ):
             if event == "start-ns":
                 names.declare(payload[1])
@@ -239,6 +248,92 @@ def read(source):
 
 
 _RECORD_TAGS = {"wp:author", "wp:category", "wp:tag", "wp:term", "item"}
+
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+_DECLARATION = re.compile(r"""^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2""")
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class _AsUTF8:
+    """The file's bytes, read in the encoding its XML declaration names (UTF-8 without
+    one, or as its byte order mark says), given to the parser as UTF-8 that says so.
+
+    A file that declares another encoding but is UTF-8 throughout (as old WordPress
+    sites wrote it) is refused too: read as declared, every accented letter would
+    become two wrong ones."""
+
+    def __init__(self, source):
+        self.source, self.lines = source, 0
+        self.decoder = self.utf8 = None
+        self.non_ascii = False
+
+    def read(self, size=-1):
+        data = self.source.read(size)
+        first = self.decoder is None
+        if first:
+            self.encoding = _encoding(data)
+            self.decoder = codecs.getincrementaldecoder(self.encoding)()
+            if not codecs.lookup(self.encoding).name.startswith("utf"):
+                self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        text = self._decode(data)
+        if first:
+            text = _DECLARATION.sub(r"\1\2UTF-8\2", text, count=1)
+        self.lines += text.count("\n")
+        if self.utf8 is not None:
+            self._check_not_utf8(data)
+        return text.encode("utf-8")
+
+    def _decode(self, data):
+        try:
+            return self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            if not data:
+                return ""  # cut short in a letter: the parser says the file ends too early
+            line = self.lines + error.object.count(b"\n", 0, error.start) + 1
+            message = gettext(
+                "The file says its text is in %(encoding)s, but line %(line)d has bytes "
+                "that are not: it was saved in another encoding than it declares. Save it "
+                'again as UTF-8 (with encoding="UTF-8" in its first line) and import it.'
+            )
+            raise WXRError(message % {"encoding": self.encoding, "line": line}) from error
+
+    def _check_not_utf8(self, data):
+        try:
+            self.utf8.decode(data, final=not data)
+        except UnicodeDecodeError:
+            self.utf8 = None  # not UTF-8: then it may well be what it says
+            return
+        self.non_ascii = self.non_ascii or not data.isascii()
+        if not data and self.non_ascii:
+            message = gettext(
+                "The file says its text is in %(encoding)s, but it is UTF-8: read as "
+                "%(encoding)s, every accented letter would be wrong. Change its first "
+                'line to say encoding="UTF-8" and import it again.'
+            )
+            raise WXRError(message % {"encoding": self.encoding})
+
+
+def _encoding(head):
+    """The encoding the file declares, as its first bytes show."""
+    for mark, name in _BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return name
+    declared = _DECLARED_ENCODING.match(head)
+    name = declared.group(1).decode("ascii", "replace").strip() if declared else "UTF-8"
+    try:
+        str(b"<", name, "ignore")  # a LookupError for a name that is no text encoding
+    except LookupError as error:
+        message = gettext(
+            "The file says its text is in “%(encoding)s”, which is not an encoding this "
+            "site knows. WordPress writes UTF-8: if the text is UTF-8, change the first "
+            'line to say encoding="UTF-8" and import it again.'
+        )
+        raise WXRError(message % {"encoding": name}) from error
+    return name
 
 
 def _site(header, names):

@@ -77,7 +77,7 @@ def _discussion(context, target):
     if form is None:
         initial = {}
         reply_id = request.GET.get("replytocom", "")
-        if reply_id.isdigit():
+        if reply_id.isdecimal():
             replying_to = (
                 Comment.objects.approved()
                 .filter(post=post, pk=int(reply_id))
