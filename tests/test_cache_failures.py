@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -251,3 +252,33 @@ def test_a_change_made_on_a_full_disk_reaches_every_process(post, folder, monkey
     )  # fmt: skip
     assert int(elsewhere.stdout.split()[-1]) != before
     assert "On listening, again" in text(Client(), "/")
+
+
+@contextmanager
+def cache_away(folder, tmp_path):
+    """The file cache's folder unusable for a while, then back with all it held."""
+    away = folder.rename(tmp_path / "away")
+    folder.write_text("")
+    yield
+    folder.unlink()
+    away.rename(folder)
+
+
+def test_a_change_made_while_the_cache_failed_shows_once_it_answers_again(post, folder, tmp_path):
+    text(Client(), "/")  # kept
+    with cache_away(folder, tmp_path):
+        post.title = "On listening, again"
+        post.save()
+        assert "On listening, again" in text(Client(), "/")
+
+    assert "On listening, again" in text(Client(), "/")
+
+
+def test_a_change_a_command_made_while_the_cache_failed_holds_once_it_answers_again(
+    folder, tmp_path
+):
+    before = generation.current()
+    with cache_away(folder, tmp_path):
+        generation.bump()
+
+    assert generation.current() != before
