@@ -155,7 +155,7 @@ def cached(parts, build, timeout, *, lists=False):
     making, token = f"making:{key}", uuid.uuid4().hex
     mine = cache.add(making, token, MAKING_SECONDS)
     if not mine:
-        value = _wait_for(key)
+        value = _wait_for(key, making)
         if value is not None:
             return value
     try:
@@ -168,14 +168,17 @@ def cached(parts, build, timeout, *, lists=False):
     return value
 
 
-def _wait_for(key):
-    """The value another process is making under `key`, or None if it takes too long."""
+def _wait_for(key, making):
+    """The value another process is making under `key`, or None if it takes too long or
+    the maker's mark goes without the value (it failed, or the cache could not keep it)."""
     deadline = time.monotonic() + MAKING_SECONDS
     while time.monotonic() < deadline:
         time.sleep(MAKING_POLL_SECONDS)
-        value = cache.get(key)
-        if value is not None:
-            return value
+        found = cache.get_many([key, making])
+        if key in found:
+            return found[key]
+        if making not in found:
+            return None
     return None
 
 

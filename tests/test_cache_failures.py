@@ -16,6 +16,7 @@ from unittest import mock
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import Client
 
 from blog.models import SiteSettings
@@ -282,3 +283,17 @@ def test_a_change_a_command_made_while_the_cache_failed_holds_once_it_answers_ag
         generation.bump()
 
     assert generation.current() != before
+
+
+def test_readers_stop_waiting_when_the_maker_cannot_keep_the_value(folder, monkeypatch):
+    generation.next_change()
+    mark = "making:" + generation.cache_key("footer")
+    cache.add(mark, "another process", generation.MAKING_SECONDS)
+    fill(folder, monkeypatch)
+
+    def maker_gives_up(seconds):  # its value could not be kept; it takes its mark away
+        assert cache.get(mark) is not None, "went on waiting for a maker that gave up"
+        cache.delete(mark)
+
+    with mock.patch.object(generation.time, "sleep", side_effect=maker_gives_up):
+        assert generation.cached(("footer",), lambda: "made here", 60) == "made here"
