@@ -38,6 +38,10 @@ MAKING_SECONDS = 10
 MAKING_POLL_SECONDS = 0.02
 
 _clocks = []
+# Generations a bump could not store (the cache was failing): bumped again, by this
+# process, before it next reads one, so that what was kept before is not served once the
+# cache answers again.
+_unsaved = set()
 
 
 def _fresh():
@@ -55,6 +59,7 @@ def per_request():
     page that asks for it twenty times (each fragment, each post summary) pays one round
     trip. Readers of the old generation meanwhile only ever store what nobody will read."""
     _request.seen = {}
+    _save_bumps()
     try:
         yield
     finally:
@@ -96,6 +101,8 @@ def keep(key, value, timeout):
 
 
 def current(key=KEY):
+    if getattr(_request, "seen", None) is None:
+        _save_bumps()  # outside a request (a command, a task); per_request() does it once
     generation = recall(key)
     if generation is None:
         cache.add(key, _fresh(), timeout=None)
@@ -123,8 +130,17 @@ def _increment(keys):
         except ValueError:
             cache.add(key, _fresh(), timeout=None)
             generation = cache.get(key)
+        if generation is None:  # nothing the cache could keep: try again later
+            _unsaved.add(key)
+        else:
+            _unsaved.discard(key)
         _remember(key, generation)
     return generation
+
+
+def _save_bumps():
+    if _unsaved:
+        _increment([key for key in (KEY, LISTS_KEY) if key in _unsaved])
 
 
 def cached(parts, build, timeout, *, lists=False):
@@ -139,7 +155,7 @@ def cached(parts, build, timeout, *, lists=False):
     making, token = f"making:{key}", uuid.uuid4().hex
     mine = cache.add(making, token, MAKING_SECONDS)
     if not mine:
-        value = _wait_for(key)
+        value = _wait_for(key, making)
         if value is not None:
             return value
     try:
@@ -152,14 +168,17 @@ def cached(parts, build, timeout, *, lists=False):
     return value
 
 
-def _wait_for(key):
-    """The value another process is making under `key`, or None if it takes too long."""
+def _wait_for(key, making):
+    """The value another process is making under `key`, or None if it takes too long or
+    the maker's mark goes without the value (it failed, or the cache could not keep it)."""
     deadline = time.monotonic() + MAKING_SECONDS
     while time.monotonic() < deadline:
         time.sleep(MAKING_POLL_SECONDS)
-        value = cache.get(key)
-        if value is not None:
-            return value
+        found = cache.get_many([key, making])
+        if key in found:
+            return found[key]
+        if making not in found:
+            return None
     return None
 
 

@@ -7,7 +7,7 @@ from core import cache as backends
 
 def file_cache(tmp_path, monkeypatch, max_entries):
     monkeypatch.setattr(backends, "_next_cull", 0.0)
-    return backends.FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": max_entries}})
+    return backends.FileBackend(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": max_entries}})
 
 
 def kept_files(tmp_path):
