@@ -1,4 +1,5 @@
 import re
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -18,6 +19,7 @@ from core import generation
 from core.images import make_renditions, validate_image
 
 from .rendering import image_ids, render_markdown, summary_html
+from .slugs import SlugField
 
 # Page paths are served from the site root; these first segments belong to other URLs.
 RESERVED_SLUGS = {
@@ -58,7 +60,7 @@ class PathTree(models.Model):
 
 class Category(PathTree):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, allow_unicode=True)
+    slug = SlugField(max_length=200, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -268,9 +270,9 @@ class Post(models.Model):
     TEXTS = ("body", "body_html", "excerpt", "excerpt_html", "search_document")
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(
+    slug = SlugField(
         max_length=200,
-        allow_unicode=True,
+        db_index=True,
         blank=True,
         help_text="Part of the post's address; unique among posts of the same day.",
     )
@@ -403,7 +405,8 @@ class Post(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != self.get_absolute_url():
             # Links to the old address keep working: blog.redirects answers them with a 301.
-            OldPostPath.objects.update_or_create(path=old_path, defaults={"post": self})
+            # Kept decoded, as Django reads a request's path (a slug holds no "%").
+            OldPostPath.objects.update_or_create(path=unquote(old_path), defaults={"post": self})
         ids = image_ids(self.body)
         if ids:
             # Images dropped into the editor before the post existed belong to it now.
@@ -598,7 +601,7 @@ class Page(PathTree):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, allow_unicode=True)
+    slug = SlugField(max_length=200, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

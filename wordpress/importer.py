@@ -32,6 +32,7 @@ from taggit.models import Tag
 
 from blog.models import RESERVED_SLUGS, Category, Page, Post, PostImage, TaggedPost
 from blog.rendering import plain_text
+from blog.slugs import make_slug
 from comments import services as comment_services
 from comments.models import Comment, _path_segment
 from comments.text import render_comment
@@ -413,13 +414,14 @@ class Importer:
         }
         row = known.get(slug)
         category = row.category if row else None
+        segment = make_slug(slug) or slugify(name, allow_unicode=True)[:200] or "category"
         if category is None:
-            path = f"{parent.path}/{slug}" if parent else slug
+            path = f"{parent.path}/{segment}" if parent else segment
             category = Category.objects.filter(path=path).first()
             if category is not None:
                 self.report.problem(f"category {slug}", "merged with the existing category.")
         if category is None:
-            category = Category(slug=slug[:200], **wanted)
+            category = Category(slug=segment, **wanted)
             category.save()
             outcome = "imported"
         else:
@@ -434,10 +436,12 @@ class Importer:
         name = (_clean_text(term.name) or slug)[:100]
         row = known.get(slug)
         tag = row.tag if row else None
+        segment = make_slug(slug, 100)
         if tag is None:
-            tag = Tag.objects.filter(Q(slug=slug[:100]) | Q(name=name)).first()
+            tag = Tag.objects.filter(Q(slug=segment) | Q(name=name)).first()
         if tag is None:
-            tag = Tag.objects.create(name=name, slug=slug[:100])
+            # Without a usable slug, taggit makes one from the name.
+            tag = Tag.objects.create(name=name, slug=segment)
             outcome = "imported"
         else:
             outcome = "unchanged"
@@ -673,7 +677,7 @@ class Importer:
         published_at, _ = self._moment(entry.date, entry.date_gmt)
         post = Post(
             title=_clean_text(entry.title)[:300] or "(no title)",
-            slug=(entry.slug or "")[:200],
+            slug=make_slug(entry.slug),
             author=self._author_of(entry),
             status=Post.Status.DRAFT,
             published_at=published_at,
@@ -699,7 +703,7 @@ class Importer:
 
     def _new_page(self, entry):
         parent = self.pages.get(entry.parent)
-        slug = (entry.slug or slugify(entry.title, allow_unicode=True) or "page")[:200]
+        slug = make_slug(entry.slug) or slugify(entry.title, allow_unicode=True)[:200] or "page"
         if parent is None and (slug in RESERVED_SLUGS or slug.isdigit()):
             self.report.problem(
                 _entry_label(entry),
