@@ -18,7 +18,7 @@ from taggit.models import Tag, TaggedItemBase
 from core import generation
 from core.images import make_renditions, validate_image
 
-from .rendering import image_ids, render_markdown, summary_html
+from .rendering import image_ids, markdown_problem, render_markdown, summary_html
 from .slugs import SlugField
 
 # Page paths are served from the site root; these first segments belong to other URLs.
@@ -27,6 +27,14 @@ RESERVED_SLUGS = {
     "static", "accounts", "markdownx", "sitemap.xml", "robots.txt", "wp-admin", "wp-content",
     "like",
 }  # fmt: skip
+
+
+def _check_markdown(instance, *fields):
+    """Refuse Markdown too long or too deep to render quickly, saying why (the form keeps
+    the text)."""
+    problems = {name: markdown_problem(getattr(instance, name)) for name in fields}
+    if any(problems.values()):
+        raise ValidationError({name: problem for name, problem in problems.items() if problem})
 
 
 class PathTree(models.Model):
@@ -378,6 +386,7 @@ class Post(models.Model):
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
 
     def clean(self):
+        _check_markdown(self, "body", "excerpt")
         if self.published_at and self.slug:
             clash = Post.objects.filter(
                 publish_date=self.local_publish_date(), slug=self.slug
@@ -619,6 +628,7 @@ class Page(PathTree):
         return self.title
 
     def clean(self):
+        _check_markdown(self, "body")
         if self.parent_id is None and self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": "This address is used by another part of the site."})
         if self.parent_id is None and re.fullmatch(r"\d+", self.slug or ""):

@@ -28,10 +28,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from blog.models import RESERVED_SLUGS, Category, Page, Post, PostImage, TaggedPost
-from blog.rendering import plain_text
+from blog.rendering import markdown_problem, plain_text
 from blog.slugs import make_slug
 from comments import services as comment_services
 from comments.models import Comment, _path_segment
@@ -761,18 +762,29 @@ class Importer:
                     self.report.count(f"other ({record.type})", "skipped")
 
     def _convert(self, item, html):
-        converted = content.to_markdown(
-            html,
-            image=lambda ref: self._image_for(item, ref),
-            link=self._rewrite_link,
-            gallery=lambda: sorted(
-                self.children.get(item.wp_id, []),
-                key=lambda wp_id: (self.entries[wp_id].menu_order, wp_id),
-            ),
-            footnotes=_footnotes(item.meta.get("footnotes", "")),
-        )
+        try:
+            converted = content.to_markdown(
+                html,
+                image=lambda ref: self._image_for(item, ref),
+                link=self._rewrite_link,
+                gallery=lambda: sorted(
+                    self.children.get(item.wp_id, []),
+                    key=lambda wp_id: (self.entries[wp_id].menu_order, wp_id),
+                ),
+                footnotes=_footnotes(item.meta.get("footnotes", "")),
+            )
+        except RecursionError:
+            # HTML nested hundreds deep: its words are kept, as plain text.
+            kept = gettext("its HTML is nested too deep to convert; its text is kept as it is.")
+            self.report.problem(item.label, kept)
+            return plain_text(html)
         for message in converted.problems:
             self.report.problem(item.label, message)
+        problem = markdown_problem(converted.markdown)
+        if problem:
+            # Kept whole; the renderer shows it as plain text until someone shortens it.
+            kept = gettext("It is kept whole and shown as plain text until then.")
+            self.report.problem(item.label, f"{problem} {kept}")
         return converted.markdown
 
     def _image_for(self, item, ref):
