@@ -85,6 +85,9 @@ SHAPES = {
     "unclosed fences": _repeat("```a\n"),
     "raw html": _repeat("<span>x</span> "),
     "lone images": _repeat("![](image:1)\n\n"),
+    "unclosed brackets": _repeat("[a "),
+    "unclosed link addresses": _repeat("[a](x "),
+    "unclosed tags": _repeat("<a "),
 }
 
 

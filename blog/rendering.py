@@ -33,6 +33,9 @@ NESTING = re.compile(rf"(?:{NESTING_TOKEN.pattern})*")
 MARK = re.compile(r"""[*_`\[!<&|\\"']|--|\.\.\.""")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 LONG_PARAGRAPH = 10_000
+# Characters the renderer reads ahead, looking for the end of a link or a tag, that cost
+# it as much as a mark.
+SCAN_PER_MARK = 100
 # A horizontal rule ("* * *"), which looks like list markers and nests nothing.
 RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 # Markdown strips STX/ETX from the source before the poem preprocessor runs, so an
@@ -315,13 +318,34 @@ def markup(text):
     """What rendering `text` costs, in marks: a mark per line and per character that may
     start inline markup, and four per footnote. Each mark costs the renderer a pass over
     its paragraph, so a paragraph's marks count once more for each LONG_PARAGRAPH
-    characters it holds."""
-    total = 0
+    characters it holds; and each SCAN_PER_MARK characters it reads ahead for the end of
+    a link or a tag count one more."""
+    total = _spans(text, r"<[a-zA-Z/!?]", ">", nested=False) // SCAN_PER_MARK
     for paragraph in PARAGRAPH_BREAK.split(text):
         marks = paragraph.count("\n") + 1 + len(MARK.findall(paragraph))
         total += marks * (1 + len(paragraph) // LONG_PARAGRAPH)
+        scanned = _spans(paragraph, r"\[", "]") + _spans(paragraph, r"\]?\(", ")", counted="]")
+        total += scanned // SCAN_PER_MARK
     # Footnotes cost the renderer time in the square of their number.
     return total + 3 * text.count("[^")
+
+
+def _spans(text, opening, closing, nested=True, counted=""):
+    """How far the renderer reads ahead for the ends of what `opening` starts: from each
+    opening to the `closing` that matches it (with `nested`, else to the next one), or to
+    the end of `text` when none does. With `counted`, only openings that start with it
+    count (a link's "](", though every "(" nests)."""
+    spans, pending = 0, []
+    for found in re.finditer(f"({opening})|{re.escape(closing)}", text):
+        if found.group(1):
+            pending.append((found.end(), found.group(1).startswith(counted)))
+        elif pending and nested:
+            start, counts = pending.pop()
+            spans += (found.start() - start) * counts
+        elif pending:
+            spans += sum((found.start() - start) * counts for start, counts in pending)
+            pending = []
+    return spans + sum((len(text) - start) * counts for start, counts in pending)
 
 
 def _nesting(line):

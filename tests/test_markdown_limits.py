@@ -148,3 +148,12 @@ def test_an_imported_post_nested_hundreds_deep_keeps_its_words(tmp_path):
     assert "Before." in post.body and "the innermost words" in post.body
     assert "the innermost words" in post.body_html
     assert any("nested too deep to convert" in message for _, message in report.problems)
+
+
+@pytest.mark.parametrize("opened", ["[", "![", "[a](x ", "<a "])
+def test_links_and_tags_left_open_count_the_reading_they_cost(opened):
+    # Each one left open makes the renderer read to the end of the text for its close.
+    text = opened * (4_000 // len(opened))
+
+    assert "too much markup" in markdown_problem(text)
+    assert markdown_problem("[a link](https://example.org/) <b>bold</b> " * 200) is None
