@@ -79,6 +79,8 @@ SHAPES = {
     "table rows": _table,
     "flat list": _repeat("- item\n"),
     "headings": _repeat("## Head\n\n"),
+    "headings, no blank lines": _repeat("# Head\n"),
+    "underlined headings": _repeat("Head\n---\n"),
     "rules": _repeat("---\n\n"),
     "poem lines": lambda size: "```poem\n" + "a line of *verse*\n" * ((size - 12) // 18) + "```\n",
     "code fences": _repeat("```\nx\n```\n\n"),

@@ -32,7 +32,7 @@ NESTING = re.compile(rf"(?:{NESTING_TOKEN.pattern})*")
 # entities, escapes, table cells, smart quotes, dashes and ellipses.
 MARK = re.compile(r"""[*_`\[!<&|\\"']|--|\.\.\.""")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-LONG_PARAGRAPH = 10_000
+LONG_PARAGRAPH = 5_000
 # Characters the renderer reads ahead, looking for the end of a link or a tag, that cost
 # it as much as a mark.
 SCAN_PER_MARK = 100
@@ -290,6 +290,12 @@ def markdown_problem(text):
             "This text is %(length)s characters long; the limit is %(limit)s. "
             "Shorten it, or split it into several posts."
         ) % {"length": f"{len(text):,}", "limit": f"{settings.MARKDOWN_MAX_LENGTH:,}"}
+    for number, depth in _depths(text):
+        if depth > settings.MARKDOWN_MAX_DEPTH:
+            return _(
+                "Line %(line)s is nested %(depth)s levels deep (lists, quotes and indents); "
+                "the limit is %(limit)s."
+            ) % {"line": number + 1, "depth": depth, "limit": settings.MARKDOWN_MAX_DEPTH}
     marks = markup(text)
     if marks > settings.MARKDOWN_MAX_MARKUP:
         return _(
@@ -297,6 +303,11 @@ def markdown_problem(text):
             "quotes, emphasis, links, table cells…); the limit is %(limit)s. Shorten it, "
             "split its longest paragraphs, or split it into several posts."
         ) % {"marks": f"{marks:,}", "limit": f"{settings.MARKDOWN_MAX_MARKUP:,}"}
+    return None
+
+
+def _depths(text):
+    """(line number, nesting depth) of each line of `text` that can nest."""
     lines = text.split("\n")
     fenced = iter(fenced_blocks(lines))
     block = next(fenced, None)
@@ -305,22 +316,18 @@ def markdown_problem(text):
             block = next(fenced, None)
         if (block is not None and block[0] <= number) or RULE.fullmatch(line):
             continue  # code, poems and rules nest nothing
-        depth = _nesting(line)
-        if depth > settings.MARKDOWN_MAX_DEPTH:
-            return _(
-                "Line %(line)s is nested %(depth)s levels deep (lists, quotes and indents); "
-                "the limit is %(limit)s."
-            ) % {"line": number + 1, "depth": depth, "limit": settings.MARKDOWN_MAX_DEPTH}
-    return None
+        yield number, _nesting(line)
 
 
 def markup(text):
-    """What rendering `text` costs, in marks: a mark per line and per character that may
-    start inline markup, and four per footnote. Each mark costs the renderer a pass over
-    its paragraph, so a paragraph's marks count once more for each LONG_PARAGRAPH
-    characters it holds; and each SCAN_PER_MARK characters it reads ahead for the end of
-    a link or a tag count one more."""
-    total = _spans(text, r"<[a-zA-Z/!?]", ">", nested=False) // SCAN_PER_MARK
+    """What rendering `text` costs, in marks: a mark per line, per level a line is
+    nested, per character that may start inline markup, and four per footnote. Each mark
+    costs the renderer a pass over its paragraph, so a paragraph's marks count once more
+    for each LONG_PARAGRAPH characters it holds; and each SCAN_PER_MARK characters it
+    reads ahead for the end of a link or a tag count one more."""
+    # The block parser reads a line once more for each level it is nested.
+    total = sum(depth for _, depth in _depths(text))
+    total += _spans(text, r"<[a-zA-Z/!?]", ">", nested=False) // SCAN_PER_MARK
     for paragraph in PARAGRAPH_BREAK.split(text):
         marks = paragraph.count("\n") + 1 + len(MARK.findall(paragraph))
         total += marks * (1 + len(paragraph) // LONG_PARAGRAPH)
