@@ -7,11 +7,12 @@ only staff who may write posts, and use Colloquy's renderer and image checks.
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from .forms import ImageUploadForm
 from .models import PostImage
-from .rendering import image_ids, render_markdown
+from .rendering import image_ids, markdown_problem, render_markdown
 
 
 def _require_writer(request):
@@ -24,6 +25,9 @@ def _require_writer(request):
 def markdown_preview(request):
     _require_writer(request)
     text = request.POST.get("content", "")
+    problem = markdown_problem(text)
+    if problem:
+        return HttpResponse(format_html('<p class="markdown-problem" role="alert">{}</p>', problem))
     # An image the user may not use shows as missing: none of its words or addresses.
     images = PostImage.objects.usable_by(request.user).in_bulk(image_ids(text))
     html = render_markdown(text, images, mark_missing=True)

@@ -1,5 +1,6 @@
 import datetime
 import re
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -19,7 +20,8 @@ from taggit.models import Tag, TaggedItemBase
 from core import generation
 from core.images import make_renditions, validate_image
 
-from .rendering import image_ids, render_markdown, summary_html
+from .rendering import image_ids, markdown_problem, render_markdown, summary_html
+from .slugs import SlugField
 
 # Page paths are served from the site root; these first segments belong to other URLs.
 RESERVED_SLUGS = {
@@ -42,6 +44,14 @@ def publication_day(moment):
         return None
     first, last = PUBLICATION_DAYS
     return day if first <= day <= last else None
+
+
+def _check_markdown(instance, *fields):
+    """Refuse Markdown too long or too deep to render quickly, saying why (the form keeps
+    the text)."""
+    problems = {name: markdown_problem(getattr(instance, name)) for name in fields}
+    if any(problems.values()):
+        raise ValidationError({name: problem for name, problem in problems.items() if problem})
 
 
 class PathTree(models.Model):
@@ -75,7 +85,7 @@ class PathTree(models.Model):
 
 class Category(PathTree):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, allow_unicode=True)
+    slug = SlugField(max_length=200, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -330,9 +340,9 @@ class Post(models.Model):
     TEXTS = ("body", "body_html", "excerpt", "excerpt_html", "search_document")
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(
+    slug = SlugField(
         max_length=200,
-        allow_unicode=True,
+        db_index=True,
         blank=True,
         help_text="Part of the post's address; unique among posts of the same day.",
     )
@@ -446,6 +456,7 @@ class Post(models.Model):
             first, last = (day.year for day in PUBLICATION_DAYS)
             message = _("Choose a publication date in the years %(first)d to %(last)d.")
             raise ValidationError({"published_at": message % {"first": first, "last": last}})
+        _check_markdown(self, "body", "excerpt")
         if self.published_at and self.slug:
             clash = Post.objects.filter(
                 publish_date=self.local_publish_date(), slug=self.slug
@@ -476,7 +487,8 @@ class Post(models.Model):
         super().save(*args, **kwargs)
         if old_path and old_path != self.get_absolute_url():
             # Links to the old address keep working: blog.redirects answers them with a 301.
-            OldPostPath.objects.update_or_create(path=old_path, defaults={"post": self})
+            # Kept decoded, as Django reads a request's path (a slug holds no "%").
+            OldPostPath.objects.update_or_create(path=unquote(old_path), defaults={"post": self})
         ids = image_ids(self.body)
         if ids:
             # Images the author dropped into the editor before the post existed belong to it
@@ -698,7 +710,7 @@ class Page(PathTree):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, allow_unicode=True)
+    slug = SlugField(max_length=200, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -716,6 +728,7 @@ class Page(PathTree):
         return self.title
 
     def clean(self):
+        _check_markdown(self, "body")
         if self.parent_id is None and self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": "This address is used by another part of the site."})
         if self.parent_id is None and re.fullmatch(r"\d+", self.slug or ""):

@@ -5,6 +5,7 @@ alt text, caption and credit always come from the image's record. Whatever the
 author types, the HTML that comes out has passed through nh3.
 """
 
+import bisect
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -12,18 +13,31 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+from django.conf import settings
+from django.utils.translation import gettext as _
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 IMAGE_REF = re.compile(r"\(\s*image:(\d+)\s*(?:\"[^\"]*\"\s*)?\)")
-# Any fenced block; only those whose info string is "poem" are poems. Matching the
-# others too keeps a ```poem example inside a longer code fence as code.
-FENCED_BLOCK = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*\n(?P<body>.*?)\n(?P=fence)[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
+# A line that opens a fenced block (with its info string), and one that can close it.
+FENCE_OPENING = re.compile(r"(`{3,}|~{3,})(.*)")
+FENCE_CLOSING = re.compile(r"(`{3,}|~{3,})[ \t]*")
+# What stands before a line's text and nests it: indents, quote and list markers.
+LIST_MARKER = re.compile(r"[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+NESTING_TOKEN = re.compile(rf"[ \t]+|>|{LIST_MARKER.pattern}")
+NESTING = re.compile(rf"(?:{NESTING_TOKEN.pattern})*")
+# What may start inline markup: emphasis, code, links, images, footnotes, HTML,
+# entities, escapes, table cells, smart quotes, dashes and ellipses.
+MARK = re.compile(r"""[*_`\[!<&|\\"']|--|\.\.\.""")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+LONG_PARAGRAPH = 5_000
+# Characters the renderer reads ahead, looking for the end of a link or a tag, that cost
+# it as much as a mark.
+SCAN_PER_MARK = 100
+# A horizontal rule ("* * *"), which looks like list markers and nests nothing.
+RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 # Markdown strips STX/ETX from the source before the poem preprocessor runs, so an
 # author cannot type a placeholder.
 POEM_MARKER = "\x02poem:{}\x03"
@@ -59,25 +73,54 @@ def image_ids(text):
     return [int(found) for found in IMAGE_REF.findall(text or "")]
 
 
-class PoemPreprocessor(Preprocessor):
-    """Lifts each fenced ```poem block out of the text before block parsing.
+def fenced_blocks(lines):
+    """(first line, last line, info string) of each fenced block, in one pass.
+
+    A block ends at the next line holding its fence alone; an opening fence that is
+    never closed is text. Python-Markdown's own fenced_code searches the rest of the
+    text for each one, which an author could make take minutes.
+    """
+    closings = {}
+    for number, line in enumerate(lines):
+        closing = FENCE_CLOSING.fullmatch(line)
+        if closing:
+            closings.setdefault(closing.group(1), []).append(number)
+    blocks, number = [], 0
+    while number < len(lines):
+        opening = FENCE_OPENING.match(lines[number])
+        if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
+            candidates = closings.get(opening.group(1), [])
+            found = bisect.bisect_right(candidates, number)
+            if found < len(candidates):
+                blocks.append((number, candidates[found], opening.group(2).strip(" \t")))
+                number = candidates[found] + 1
+                continue
+        number += 1
+    return blocks
+
+
+class FencePreprocessor(Preprocessor):
+    """Lifts each fenced block out of the text before block parsing: code is kept as
+    it is, escaped, and each ```poem block is put back by `PoemBlockProcessor`.
 
     The block parser never sees a poem's lines, so a line that starts with "1. ",
-    "- ", "#" or ">" stays a line of the poem; `PoemBlockProcessor` puts the poem
-    back, where the inline patterns (emphasis, links, smart quotes, footnote
-    references) still apply to it.
+    "- ", "#" or ">" stays a line of the poem; the inline patterns (emphasis, links,
+    smart quotes, footnote references) still apply to it.
     """
 
     def run(self, lines):
-        poems = self.md.colloquy_poems
-
-        def replace(match):
-            if match.group("info") != "poem":
-                return match.group(0)
-            poems.append(match.group("body"))
-            return f"\n\n{POEM_MARKER.format(len(poems) - 1)}\n\n"
-
-        return FENCED_BLOCK.sub(replace, "\n".join(lines)).split("\n")
+        poems, kept, start = self.md.colloquy_poems, [], 0
+        for first, last, info in fenced_blocks(lines):
+            body = "\n".join(lines[first + 1 : last])
+            if info == "poem":
+                poems.append(body)
+                placeholder = POEM_MARKER.format(len(poems) - 1)
+            else:
+                code = html.escape(body + "\n" if body else "", quote=False)
+                placeholder = self.md.htmlStash.store(f"<pre><code>{code}</code></pre>")
+            kept += [*lines[start:first], "", placeholder, ""]
+            start = last + 1
+        return kept + lines[start:]
 
 
 class PoemBlockProcessor(BlockProcessor):
@@ -230,8 +273,14 @@ class ColloquyExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
         md.colloquy_poems = []
-        # After normalize_whitespace (30, registered first), before fenced code (25).
-        md.preprocessors.register(PoemPreprocessor(md), "poem", 30)
+        # Smart quotes and dashes in the one inline pass, last: smarty's own second pass
+        # over the finished tree takes time in the square of a parent's children.
+        smarty = md.treeprocessors["smarty"]
+        md.treeprocessors.deregister("smarty")
+        for index, pattern in enumerate(smarty.inlinePatterns):
+            md.inlinePatterns.register(pattern, f"smarty-{index}", 40 - index / 100)
+        # After normalize_whitespace (30, registered first).
+        md.preprocessors.register(FencePreprocessor(md), "fences", 29)
         md.parser.blockprocessors.register(PoemBlockProcessor(md.parser), "poem", 95)
         md.treeprocessors.register(
             FigureTreeprocessor(md, self.images, self.mark_missing), "figures", 5
@@ -239,17 +288,115 @@ class ColloquyExtension(Extension):
         md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 4)
 
 
+def markdown_problem(text):
+    """Why `text` is not rendered as Markdown, or None: it is longer than
+    MARKDOWN_MAX_LENGTH characters, has more than MARKDOWN_MAX_MARKUP marks (`markup`),
+    or nests lists and quotes deeper than MARKDOWN_MAX_DEPTH. Together they bound the
+    time rendering takes (bench/README.md); each is checked in one pass over the text."""
+    text = text or ""
+    if len(text) > settings.MARKDOWN_MAX_LENGTH:
+        return _(
+            "This text is %(length)s characters long; the limit is %(limit)s. "
+            "Shorten it, or split it into several posts."
+        ) % {"length": f"{len(text):,}", "limit": f"{settings.MARKDOWN_MAX_LENGTH:,}"}
+    for number, depth in _depths(text):
+        if depth > settings.MARKDOWN_MAX_DEPTH:
+            return _(
+                "Line %(line)s is nested %(depth)s levels deep (lists, quotes and indents); "
+                "the limit is %(limit)s."
+            ) % {"line": number + 1, "depth": depth, "limit": settings.MARKDOWN_MAX_DEPTH}
+    marks = markup(text)
+    if marks > settings.MARKDOWN_MAX_MARKUP:
+        return _(
+            "This text has too much markup to render quickly: %(marks)s marks (lines, "
+            "quotes, emphasis, links, table cells…); the limit is %(limit)s. Shorten it, "
+            "split its longest paragraphs, or split it into several posts."
+        ) % {"marks": f"{marks:,}", "limit": f"{settings.MARKDOWN_MAX_MARKUP:,}"}
+    return None
+
+
+def _depths(text):
+    """(line number, nesting depth) of each line of `text` that can nest."""
+    lines = text.split("\n")
+    fenced = iter(fenced_blocks(lines))
+    block = next(fenced, None)
+    for number, line in enumerate(lines):
+        if block is not None and number > block[1]:
+            block = next(fenced, None)
+        if (block is not None and block[0] <= number) or RULE.fullmatch(line):
+            continue  # code, poems and rules nest nothing
+        yield number, _nesting(line)
+
+
+def markup(text):
+    """What rendering `text` costs, in marks: a mark per line, per level a line is
+    nested, per character that may start inline markup, and four per footnote. Each mark
+    costs the renderer a pass over its paragraph, so a paragraph's marks count once more
+    for each LONG_PARAGRAPH characters it holds; and each SCAN_PER_MARK characters it
+    reads ahead for the end of a link or a tag count one more."""
+    # The block parser reads a line once more for each level it is nested.
+    total = sum(depth for _, depth in _depths(text))
+    total += _spans(text, r"<[a-zA-Z/!?]", ">", nested=False) // SCAN_PER_MARK
+    for paragraph in PARAGRAPH_BREAK.split(text):
+        marks = paragraph.count("\n") + 1 + len(MARK.findall(paragraph))
+        total += marks * (1 + len(paragraph) // LONG_PARAGRAPH)
+        scanned = _spans(paragraph, r"\[", "]") + _spans(paragraph, r"\]?\(", ")", counted="]")
+        total += scanned // SCAN_PER_MARK
+    # Footnotes cost the renderer time in the square of their number.
+    return total + 3 * text.count("[^")
+
+
+def _spans(text, opening, closing, nested=True, counted=""):
+    """How far the renderer reads ahead for the ends of what `opening` starts: from each
+    opening to the `closing` that matches it (with `nested`, else to the next one), or to
+    the end of `text` when none does. With `counted`, only openings that start with it
+    count (a link's "](", though every "(" nests)."""
+    spans, pending = 0, []
+    for found in re.finditer(f"({opening})|{re.escape(closing)}", text):
+        if found.group(1):
+            pending.append((found.end(), found.group(1).startswith(counted)))
+        elif pending and nested:
+            start, counts = pending.pop()
+            spans += (found.start() - start) * counts
+        elif pending:
+            spans += sum((found.start() - start) * counts for start, counts in pending)
+            pending = []
+    return spans + sum((len(text) - start) * counts for start, counts in pending)
+
+
+def _nesting(line):
+    """How deep a line's text is: a level per quote or list marker, and per four columns
+    of indent (the space that follows a marker belongs to the marker)."""
+    markers, indent, after_marker = 0, 0, False
+    for token in NESTING_TOKEN.findall(NESTING.match(line).group(0)):
+        if token[0] in " \t":
+            indent += len(token.expandtabs(4)) - after_marker
+            after_marker = False
+        else:
+            markers, after_marker = markers + 1, True
+    return markers + indent // 4
+
+
 def render_markdown(text, images=None, *, mark_missing=False):
     """Markdown source to sanitised HTML. `images` maps ids to PostImage records; with
-    `mark_missing`, a figure of an image not among them is an empty `is-missing` frame."""
+    `mark_missing`, a figure of an image not among them is an empty `is-missing` frame.
+
+    Text over the limits of `markdown_problem` (which forms refuse; an import may bring
+    it) becomes plain paragraphs: shown whole, never lost, and made in linear time.
+    """
     if not text:
         return ""
+    if markdown_problem(text):
+        return "\n".join(
+            f"<p>{html.escape(part.strip())}</p>"
+            for part in PARAGRAPH_BREAK.split(text)
+            if part.strip()
+        )
     converter = markdown.Markdown(
         extensions=[
             "footnotes",
             "tables",
             "smarty",
-            "fenced_code",
             "sane_lists",
             ColloquyExtension(images=images, mark_missing=mark_missing),
         ],

@@ -3,11 +3,16 @@ from django.urls import path, re_path
 from core.pagecache import public_page
 
 from . import feeds, views
+from .slugs import SEGMENT
 
 app_name = "blog"
 
 PAGE = r"(?:page/(?P<page>[0-9]+)/)?"
-CATEGORY_PATH = r"(?P<path>[-\w]+(?:/[-\w]+)*?)"
+# Any slug WordPress accepts (blog.slugs), and any username, is one segment.
+CATEGORY_PATH = rf"(?P<path>{SEGMENT}(?:/{SEGMENT})*?)"
+SLUG = rf"(?P<slug>{SEGMENT})"
+USERNAME = rf"(?P<username>{SEGMENT})"
+DATE = r"(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})"
 
 urlpatterns = [
     # Feeds first: "category/news/feed/" would otherwise be the archive of a "news/feed".
@@ -23,23 +28,21 @@ urlpatterns = [
         public_page(feeds.CategoryAtomFeed()),
         name="category_feed_atom",
     ),
-    re_path(r"^tag/(?P<slug>[-\w]+)/feed/$", public_page(feeds.TagFeed()), name="tag_feed"),
+    re_path(rf"^tag/{SLUG}/feed/$", public_page(feeds.TagFeed()), name="tag_feed"),
+    re_path(rf"^tag/{SLUG}/feed/atom/$", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
     re_path(
-        r"^tag/(?P<slug>[-\w]+)/feed/atom/$", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"
-    ),
-    re_path(
-        r"^author/(?P<username>[\w.@+-]+)/feed/$",
+        rf"^author/{USERNAME}/feed/$",
         public_page(feeds.AuthorFeed()),
         name="author_feed",
     ),
     re_path(
-        r"^author/(?P<username>[\w.@+-]+)/feed/atom/$",
+        rf"^author/{USERNAME}/feed/atom/$",
         public_page(feeds.AuthorAtomFeed()),
         name="author_feed_atom",
     ),
     re_path(rf"^{PAGE}$", public_page(views.HomeView.as_view()), name="home"),
     re_path(
-        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
+        rf"^{DATE}/{SLUG}/$",
         public_page(views.post_detail),
         name="post",
     ),
@@ -61,9 +64,9 @@ urlpatterns = [
         public_page(views.CategoryArchive.as_view()),
         name="category",
     ),
-    re_path(rf"^tag/(?P<slug>[-\w]+)/{PAGE}$", public_page(views.TagArchive.as_view()), name="tag"),
+    re_path(rf"^tag/{SLUG}/{PAGE}$", public_page(views.TagArchive.as_view()), name="tag"),
     re_path(
-        rf"^author/(?P<username>[\w.@+-]+)/{PAGE}$",
+        rf"^author/{USERNAME}/{PAGE}$",
         public_page(views.AuthorArchive.as_view()),
         name="author",
     ),

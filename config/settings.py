@@ -260,6 +260,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+# The limits of a post's Markdown (body, excerpt; pages too): what renders well under a
+# second in the worst case (bench/markdown_bench.py).
+MARKDOWN_MAX_LENGTH = env.int("MARKDOWN_MAX_LENGTH", default=200_000)
+MARKDOWN_MAX_MARKUP = env.int("MARKDOWN_MAX_MARKUP", default=10_000)
+MARKDOWN_MAX_DEPTH = env.int("MARKDOWN_MAX_DEPTH", default=12)
 # Search ranks this many of the newest matching posts; a word found in more says so.
 SEARCH_MAX_RESULTS = env.int("SEARCH_MAX_RESULTS", default=1000)
 # Feeds carry whole posts (True) or only their excerpts (False).

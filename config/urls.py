@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from accounts import ratelimit
 from blog import admin_views
+from blog import urls as blog_urls
 from blog.sitemaps import SITEMAPS
 from comments.feeds import PostCommentsFeed, SiteCommentsFeed
 from core.pagecache import public_page
@@ -30,7 +31,7 @@ urlpatterns = [
     path("comments/feed/", public_page(SiteCommentsFeed()), name="comments_feed"),
     path("comments/", include("comments.urls")),
     re_path(
-        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/feed/$",
+        rf"^{blog_urls.DATE}/{blog_urls.SLUG}/feed/$",
         public_page(PostCommentsFeed()),
         name="post_comments_feed",
     ),

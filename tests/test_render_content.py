@@ -1,3 +1,4 @@
+import io
 import zoneinfo
 from datetime import datetime
 
@@ -32,3 +33,17 @@ def test_render_content_moves_permalinks_to_a_new_time_zone(settings, client, au
     call_command("render_content", verbosity=0)
 
     assert client.get("/2025/03/20/late-night/").status_code == 200
+
+
+def test_render_content_lists_the_posts_past_the_limits_it_shows_as_plain_text(settings, author):
+    long_one = factories.post("The long report", author=author, body="*Word* " * 100)
+    factories.post("A short note", author=author, body="*Word*")
+    settings.MARKDOWN_MAX_LENGTH = 500
+    out = io.StringIO()
+
+    call_command("render_content", stdout=out)
+
+    long_one.refresh_from_db()
+    assert long_one.body_html.startswith("<p>*Word* *Word*")
+    assert f"post {long_one.pk} “The long report”" in out.getvalue()
+    assert "A short note" not in out.getvalue()

@@ -41,7 +41,8 @@ from blog.models import (
     TaggedPost,
     publication_day,
 )
-from blog.rendering import plain_text
+from blog.rendering import markdown_problem, plain_text
+from blog.slugs import make_slug
 from comments import services as comment_services
 from comments.models import Comment, _path_segment
 from comments.text import render_comment
@@ -423,13 +424,14 @@ class Importer:
         }
         row = known.get(slug)
         category = row.category if row else None
+        segment = make_slug(slug) or slugify(name, allow_unicode=True)[:200] or "category"
         if category is None:
-            path = f"{parent.path}/{slug}" if parent else slug
+            path = f"{parent.path}/{segment}" if parent else segment
             category = Category.objects.filter(path=path).first()
             if category is not None:
                 self.report.problem(f"category {slug}", "merged with the existing category.")
         if category is None:
-            category = Category(slug=slug[:200], **wanted)
+            category = Category(slug=segment, **wanted)
             category.save()
             outcome = "imported"
         else:
@@ -444,10 +446,12 @@ class Importer:
         name = (_clean_text(term.name) or slug)[:100]
         row = known.get(slug)
         tag = row.tag if row else None
+        segment = make_slug(slug, 100)
         if tag is None:
-            tag = Tag.objects.filter(Q(slug=slug[:100]) | Q(name=name)).first()
+            tag = Tag.objects.filter(Q(slug=segment) | Q(name=name)).first()
         if tag is None:
-            tag = Tag.objects.create(name=name, slug=slug[:100])
+            # Without a usable slug, taggit makes one from the name.
+            tag = Tag.objects.create(name=name, slug=segment)
             outcome = "imported"
         else:
             outcome = "unchanged"
@@ -689,7 +693,7 @@ class Importer:
         published_at, _ = self._moment(entry.date, entry.date_gmt)
         post = Post(
             title=_clean_text(entry.title)[:300] or "(no title)",
-            slug=(entry.slug or "")[:200],
+            slug=make_slug(entry.slug),
             author=self._author_of(entry),
             status=Post.Status.DRAFT,
             published_at=published_at,
@@ -715,7 +719,7 @@ class Importer:
 
     def _new_page(self, entry):
         parent = self.pages.get(entry.parent)
-        slug = (entry.slug or slugify(entry.title, allow_unicode=True) or "page")[:200]
+        slug = make_slug(entry.slug) or slugify(entry.title, allow_unicode=True)[:200] or "page"
         if parent is None and (slug in RESERVED_SLUGS or slug.isdigit()):
             self.report.problem(
                 _entry_label(entry),
@@ -773,18 +777,29 @@ class Importer:
                     self.report.count(f"other ({record.type})", "skipped")
 
     def _convert(self, item, html):
-        converted = content.to_markdown(
-            html,
-            image=lambda ref: self._image_for(item, ref),
-            link=self._rewrite_link,
-            gallery=lambda: sorted(
-                self.children.get(item.wp_id, []),
-                key=lambda wp_id: (self.entries[wp_id].menu_order, wp_id),
-            ),
-            footnotes=_footnotes(item.meta.get("footnotes", "")),
-        )
+        try:
+            converted = content.to_markdown(
+                html,
+                image=lambda ref: self._image_for(item, ref),
+                link=self._rewrite_link,
+                gallery=lambda: sorted(
+                    self.children.get(item.wp_id, []),
+                    key=lambda wp_id: (self.entries[wp_id].menu_order, wp_id),
+                ),
+                footnotes=_footnotes(item.meta.get("footnotes", "")),
+            )
+        except RecursionError:
+            # HTML nested hundreds deep: its words are kept, as plain text.
+            kept = gettext("its HTML is nested too deep to convert; its text is kept as it is.")
+            self.report.problem(item.label, kept)
+            return plain_text(html)
         for message in converted.problems:
             self.report.problem(item.label, message)
+        problem = markdown_problem(converted.markdown)
+        if problem:
+            # Kept whole; the renderer shows it as plain text until someone shortens it.
+            kept = gettext("It is kept whole and shown as plain text until then.")
+            self.report.problem(item.label, f"{problem} {kept}")
         return converted.markdown
 
     def _image_for(self, item, ref):

@@ -7,7 +7,7 @@ variants included. Only a 404 is answered, so a live page always wins over an ol
 """
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -81,7 +81,8 @@ class LegacyLinkMiddleware:
             items = ImportedItem.objects.filter(old_path__in={path, trimmed, f"{path}/"})
         for item in items.select_related("post", "page", "image__post", "category", "tag", "user"):
             url = _address(request, item)
-            if url and url != request.get_full_path():
+            # Compared decoded: reverse() and the request escape a path differently.
+            if url and unquote(urlsplit(url).path) != path:
                 return _with_query(url, request)
         return None
 
