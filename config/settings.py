@@ -243,6 +243,9 @@ STORAGES = {
     },
 }
 
+# Where `manage.py backup` writes its archives (they hold personal data: keep it private).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Seconds the mail server has to answer: a send never outlives its task's timeout.
