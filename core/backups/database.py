@@ -1,7 +1,10 @@
-"""A consistent copy of the database while the site runs.
+"""A consistent copy of the database while the site runs, and putting one back.
 
 SQLite: the online backup API copies the database in one read transaction (in WAL mode
-writers go on meanwhile). PostgreSQL: pg_dump's custom format, made from one snapshot.
+writers go on meanwhile), and copies it back into the live file in one write transaction.
+PostgreSQL: pg_dump's custom format, made from one snapshot; put back by psql in one
+transaction that drops every table the site has now and runs pg_restore's script, so that
+the database ends as the archive's even when the code has tables the archive has not.
 """
 
 import os
@@ -16,6 +19,7 @@ from . import BackupError
 
 # The file each vendor's copy is kept under in an archive.
 FILE_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+DISPLAY_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 def file_name(connection):
@@ -47,6 +51,33 @@ def dump(connection, path):
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
     else:
         _run(connection, ["pg_dump", "--format=custom", "--compress=0", f"--file={path}"])
+
+
+def load(connection, path, scratch):
+    """Replace the whole database with the copy in the file `path`, in one transaction;
+    `scratch` is a folder for what that needs on the way."""
+    file_name(connection)
+    if connection.vendor == "sqlite":
+        # A missing file is made: a site restored on a new machine.
+        name = str(connection.settings_dict["NAME"])
+        with (
+            closing(sqlite3.connect(path)) as copy,
+            closing(_sqlite_connect(connection, name)) as live,
+        ):
+            copy.backup(live)
+        return
+    # The script is written whole first: psql would commit a script that ends early.
+    script = os.path.join(scratch, "restore.sql")
+    _run(connection, ["pg_restore", "--clean", "--if-exists", "--no-owner",
+                      "--no-privileges", f"--file={script}", str(path)])  # fmt: skip
+    tables = connection.introspection.table_names()
+    drop = (
+        f"DROP TABLE IF EXISTS {', '.join(map(connection.ops.quote_name, tables))} CASCADE;"
+        if tables
+        else "SELECT 1;"
+    )
+    _run(connection, ["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                      "--single-transaction", f"--command={drop}", f"--file={script}"])  # fmt: skip
 
 
 def _sqlite_name(connection):
