@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,7 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above the page cache and WhiteNoise: kept pages and static files get the headers too.
-    "csp.middleware.CSPMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything reads the address or a form: NUL and bytes that are not UTF-8 are 400.
     "core.badinput.RefuseUnreadableInput",
@@ -322,6 +323,8 @@ LOGIN_PROVIDER_ORIGINS = [
     "https://github.com",
     "https://www.facebook.com",
 ]
+# Violation reports logged per IP address per minute; the rest are answered and dropped.
+CSP_REPORT_LIMIT = env.int("CSP_REPORT_LIMIT", default=20)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF, *STATIC_ORIGINS],
@@ -333,8 +336,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF, *LOGIN_PROVIDER_ORIGINS],
+        "report-uri": reverse_lazy("csp_report"),
     }
 }
+if HTTPS:
+    # The Reporting API's endpoint, named in the Reporting-Endpoints header (core.security).
+    # Chromium takes that header over HTTPS alone, and once report-to is there it ignores
+    # report-uri: over plain HTTP it would send no report at all.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-to"] = "csp"
 # Browser features no page uses, off for the site and anything it embeds; and the ad
 # interest tracking of Chromium (browsing-topics) and of its earlier FLoC (interest-cohort).
 PERMISSIONS_POLICY = {

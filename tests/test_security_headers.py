@@ -41,6 +41,7 @@ def assert_security_headers(response):
     assert policy["base-uri"] == ["'none'"]
     assert policy["img-src"] == ["'self'"]
     assert policy["form-action"][0] == "'self'"
+    assert policy["report-uri"] == ["/csp-report/"]
     permissions = response["Permissions-Policy"]
     features = ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics",
                 "interest-cohort")  # fmt: skip
@@ -133,6 +134,23 @@ def test_a_static_file_served_by_whitenoise_carries_the_headers(settings):
     assert_security_headers(response)
 
 
+def test_the_reporting_api_endpoint_is_named_where_the_policy_has_report_to(client, settings):
+    directives = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "report-to": "csp"}
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}  # as with HTTPS=true
+
+    response = client.get("/")
+
+    assert directives_of(response)["report-to"] == ["csp"]
+    assert response["Reporting-Endpoints"] == 'csp="/csp-report/"'
+
+
+def test_over_plain_http_the_policy_reports_to_report_uri_alone(client):
+    response = client.get("/")
+
+    assert "report-to" not in directives_of(response)
+    assert "Reporting-Endpoints" not in response
+
+
 def _policy_with(**env):
     result = run_manage(
         "shell", "-c",
@@ -156,3 +174,10 @@ def test_media_on_another_host_is_allowed_as_images():
     policy = _policy_with(MEDIA_URL="https://media.example.org/uploads/")
 
     assert policy["img-src"] == ["'self'", "https://media.example.org"]
+
+
+def test_over_https_the_policy_reports_to_the_reporting_api_too():
+    policy = _policy_with(HTTPS="true")
+
+    assert policy["report-to"] == "csp"
+    assert policy["report-uri"] == "/csp-report/"
