@@ -38,9 +38,7 @@ class PostImageInline(admin.StackedInline):
     def preview(self, image):
         if not image.pk or not image.image:
             return "—"
-        return format_html(
-            '<img src="{}" alt="" style="max-height:6rem;max-width:12rem">', image.image.url
-        )
+        return format_html('<img src="{}" alt="" class="image-preview">', image.image.url)
 
     @admin.display(description="In the body, write")
     def reference(self, image):
@@ -202,6 +200,9 @@ class PostImageAdmin(admin.ModelAdmin):
     fields = ("image", "alt_text", "caption", "credit", "source_url", "description", "post")
     raw_id_fields = ("post",)
 
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
     def get_queryset(self, request):
         # The images the user may use, which include those they may edit; the others
         # do not exist for them, here and in the featured image's search.
@@ -230,9 +231,7 @@ class PostImageAdmin(admin.ModelAdmin):
     def thumbnail(self, image):
         if not image.image:
             return "(file missing)"
-        return format_html(
-            '<img src="{}" alt="" style="max-height:3rem;max-width:5rem">', image.image.url
-        )
+        return format_html('<img src="{}" alt="" class="image-thumbnail">', image.image.url)
 
 
 @admin.register(Category)

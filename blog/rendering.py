@@ -47,6 +47,9 @@ SAFE_URL_SCHEMES = {"http", "https", "mailto"}
 RENDERER_ID = re.compile(r"(?:fn|fnref\d*):[\w-]+|image-\d+")
 RENDERER_CLASSES = {"footnote", "footnote-ref", "footnote-backref", "figure", "caption", "credit",
                     "poem", "is-missing"}  # fmt: skip
+# A table column's alignment, as a class: pages carry no style attribute (Content-Security-Policy).
+ALIGNMENTS = ("left", "center", "right")
+CELL_CLASSES = {f"align-{alignment}" for alignment in ALIGNMENTS}
 URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "cite"}
 
@@ -61,8 +64,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "rel"},
     "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"},
     "ol": {"start", "reversed", "type"},
-    "td": {"colspan", "rowspan", "style"},
-    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
     "blockquote": {"cite"},
     "q": {"cite"},
 }
@@ -257,6 +260,15 @@ def _remove_keeping_tail(parent, child):
     parent.remove(child)
 
 
+class AlignmentTreeprocessor(Treeprocessor):
+    """A table column's alignment (`|:-:|`) becomes a class of its cells."""
+
+    def run(self, root):
+        for cell in root.iter():
+            if cell.tag in ("td", "th") and cell.get("align") in ALIGNMENTS:
+                cell.set("class", f"align-{cell.attrib.pop('align')}")
+
+
 class HeadingTreeprocessor(Treeprocessor):
     """The post's title is the page's <h1>, so a `# Heading` in the body becomes an <h2>."""
 
@@ -286,6 +298,7 @@ class ColloquyExtension(Extension):
             FigureTreeprocessor(md, self.images, self.mark_missing), "figures", 5
         )
         md.treeprocessors.register(HeadingTreeprocessor(md), "headings", 4)
+        md.treeprocessors.register(AlignmentTreeprocessor(md), "alignment", 3)
 
 
 def markdown_problem(text):
@@ -400,7 +413,10 @@ def render_markdown(text, images=None, *, mark_missing=False):
             "sane_lists",
             ColloquyExtension(images=images, mark_missing=mark_missing),
         ],
-        extension_configs={"footnotes": {"BACKLINK_TITLE": "Back to the text"}},
+        extension_configs={
+            "footnotes": {"BACKLINK_TITLE": "Back to the text"},
+            "tables": {"use_align_attribute": True},  # made a class by AlignmentTreeprocessor
+        },
         output_format="html",
     )
     return sanitise(converter.convert(text))
@@ -414,7 +430,6 @@ def sanitise(fragment):
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,
-        filter_style_properties={"text-align"},
         attribute_filter=_filter_attribute,
     )
 
@@ -428,7 +443,8 @@ def _filter_attribute(tag, attribute, value):
     if attribute == "id":
         return value if RENDERER_ID.fullmatch(value) else None
     if attribute == "class":
-        kept = [name for name in value.split() if name in RENDERER_CLASSES]
+        allowed = RENDERER_CLASSES | CELL_CLASSES if tag in ("td", "th") else RENDERER_CLASSES
+        kept = [name for name in value.split() if name in allowed]
         return " ".join(kept) or None
     if attribute in URL_ATTRIBUTES:
         return value if _safe_url(value) else None

@@ -6,8 +6,11 @@ cache, e-mail printed to the console and media on local disk.
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "csp",
     "taggit",
     "markdownx",
     # Before django_tasks_db: core's `db_worker` wraps that app's own.
@@ -63,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the page cache and WhiteNoise: kept pages and static files get the headers too.
+    "core.security.SecurityHeadersMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Before anything reads the address or a form: NUL and bytes that are not UTF-8 are 400.
     "core.badinput.RefuseUnreadableInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -295,7 +302,63 @@ if env.bool("BEHIND_PROXY", default=False):
     USE_X_FORWARDED_HOST = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+
+def _origin(url):
+    """The scheme and host of an absolute URL (a CDN's, say), or None for a path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp; README: Security headers). A kept page is the same
+# bytes for everyone, so there is no nonce: scripts and styles are files, never inline.
+STATIC_ORIGINS = [origin for origin in [_origin(STATIC_URL)] if origin]
+MEDIA_ORIGINS = [origin for origin in [_origin(MEDIA_URL)] if origin]
+# Origins whose pages the site may show in an <iframe> (frame-src): none today. A video
+# player is one: EMBED_ORIGINS=https://www.youtube-nocookie.com,https://player.vimeo.com
+EMBED_ORIGINS = env.list("EMBED_ORIGINS", default=[])
+# "Log in with …" posts to the site, which sends the browser on to the provider's page: a
+# redirect after a form, which form-action must allow. One per provider installed above.
+LOGIN_PROVIDER_ORIGINS = [
+    "https://accounts.google.com",
+    "https://github.com",
+    "https://www.facebook.com",
+]
+# Violation reports logged per IP address per minute; the rest are answered and dropped.
+CSP_REPORT_LIMIT = env.int("CSP_REPORT_LIMIT", default=20)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF, *STATIC_ORIGINS],
+        "script-src": [SELF, *STATIC_ORIGINS],
+        "style-src": [SELF, *STATIC_ORIGINS],
+        "img-src": [SELF, *STATIC_ORIGINS, *MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "frame-src": EMBED_ORIGINS or [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF, *LOGIN_PROVIDER_ORIGINS],
+        "report-uri": reverse_lazy("csp_report"),
+    }
+}
+if HTTPS:
+    # The Reporting API's endpoint, named in the Reporting-Endpoints header (core.security).
+    # Chromium takes that header over HTTPS alone, and once report-to is there it ignores
+    # report-uri: over plain HTTP it would send no report at all.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-to"] = "csp"
+# Browser features no page uses, off for the site and anything it embeds; and the ad
+# interest tracking of Chromium (browsing-topics) and of its earlier FLoC (interest-cohort).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+        "interest-cohort", "local-fonts", "magnetometer", "microphone", "midi",
+        "otp-credentials", "payment", "publickey-credentials-get", "screen-wake-lock",
+        "serial", "usb", "window-management", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 LOGGING = {
     "version": 1,

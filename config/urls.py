@@ -10,6 +10,7 @@ from blog import admin_views
 from blog import urls as blog_urls
 from blog.sitemaps import SITEMAPS
 from comments.feeds import PostCommentsFeed, SiteCommentsFeed
+from core import security
 from core.pagecache import public_page
 
 admin.site.site_header = "Colloquy administration"
@@ -35,6 +36,8 @@ urlpatterns = [
         public_page(PostCommentsFeed()),
         name="post_comments_feed",
     ),
+    # Where browsers report what the Content-Security-Policy blocked.
+    path("csp-report/", security.csp_report, name="csp_report"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",

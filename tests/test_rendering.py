@@ -142,32 +142,35 @@ def test_a_poem_shown_inside_a_longer_code_fence_stays_code():
     assert "<pre><code>```poem\nA line\n```" in html
 
 
-def test_tables_keep_alignment_through_text_align_only():
+def test_tables_keep_their_alignment_as_classes_with_no_style_attribute():
     html = render_markdown(
-        "| Party | Seats | Share |\n|:--|:-:|--:|\n| Left | 12 | 40% |\n| Right | 18 | 60% |"
+        "| Party | Seats | Share | Note |\n|:--|:-:|--:|---|\n| Left | 12 | 40% | x |\n"
+        "| Right | 18 | 60% | y |"
     )
     page = parse(html)
     assert page.find("table")
-    assert [cell.get("style") for cell in page.find("th")] == [
-        "text-align:left",
-        "text-align:center",
-        "text-align:right",
-    ]
-    assert [cell.get("style") for cell in page.find("td")][:3] == [
-        "text-align:left",
-        "text-align:center",
-        "text-align:right",
-    ]
+    expected = [{"class": "align-left"}, {"class": "align-center"}, {"class": "align-right"}, {}]
+    assert page.find("th") == expected
+    assert page.find("td")[:4] == expected
+    assert "style" not in html and "align=" not in html
     assert "Right" in page.all_text()
 
 
-def test_table_style_keeps_text_align_and_drops_everything_else():
+def test_a_style_attribute_typed_in_html_is_dropped_everywhere():
     html = render_markdown(
-        '<table><tr><td style="text-align:right; position:fixed; '
-        'background:url(https://evil.example/x.png)">1</td></tr></table>'
+        '<table><tr><td style="text-align:right; position:fixed">1</td></tr></table>\n\n'
+        '<p style="color:red" align="center">Red?</p>'
     )
-    (cell,) = parse(html).find("td")
-    assert cell["style"] == "text-align:right"
+    assert "style" not in html and "align" not in html
+    assert "<td>1</td>" in html
+
+
+def test_alignment_classes_are_kept_on_table_cells_alone():
+    html = render_markdown(
+        '<table><tr><th class="align-center">H</th></tr></table>\n\n<p class="align-right">Text</p>'
+    )
+    assert '<th class="align-center">H</th>' in html
+    assert "<p>Text</p>" in html
 
 
 def test_smart_quotes():
@@ -409,9 +412,7 @@ def assert_safe(html):
                 # Browsers drop tabs, newlines and surrounding spaces from URLs.
                 compact = re.sub(r"[\x00-\x20]", "", value)
                 assert not BAD_SCHEME.search(compact), (tag, name, value)
-            if name == "style":
-                assert tag in ("td", "th"), (tag, value)
-                assert re.fullmatch(r"(text-align:\s*(left|center|right);?)?", value), value
+            assert name != "style", (tag, value)
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)

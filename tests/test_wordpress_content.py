@@ -547,6 +547,18 @@ def test_table_with_spans_is_kept_as_sanitised_html():
     assert '<td colspan="2">' in rendered(markdown)
 
 
+def test_a_table_kept_as_html_keeps_its_alignment_as_classes():
+    html = (
+        '<table><tr><td colspan="2" style="text-align: center">Wide</td></tr>'
+        '<tr><td class="has-text-align-right">1</td><td align="left">2</td></tr></table>'
+    )
+    output = rendered(md(html))
+    assert '<td class="align-center" colspan="2">Wide</td>' in output
+    assert '<td class="align-right">1</td>' in output
+    assert '<td class="align-left">2</td>' in output
+    assert "style" not in output
+
+
 # --- Text, links, lists ----------------------------------------------------------------
 
 

@@ -881,7 +881,7 @@ class _Writer(MarkdownConverter):
         if _is_complex_table(rows) or parent_tags & {"_inline", "td", "th"}:
             return self._raw_html(node, parent_tags)
         cells = [[self._cell(cell, parent_tags) for cell in _cells(row)] for row in rows]
-        alignments = [_alignment(cell) for cell in _cells(rows[0])]
+        alignments = [PIPE_ALIGNMENTS.get(_alignment(cell), "---") for cell in _cells(rows[0])]
         caption = self._caption_paragraph(node.find("caption", recursive=False), parent_tags)
         return self._blocks([caption, _pipe_table(cells, alignments)], parent_tags)
 
@@ -904,6 +904,12 @@ class _Writer(MarkdownConverter):
             record = self.context.image(self._image_ref(img))
             if record is not None:
                 self.context.problem(f"image {record} inside an HTML {node.name} keeps its old URL")
+        for cell in fragment.find_all(["td", "th"]):
+            # The sanitiser drops style attributes: the site aligns cells by class.
+            alignment = _alignment(cell)
+            cell.attrs.pop("class", None)
+            if alignment:
+                cell["class"] = f"align-{alignment}"
         for mark in fragment.find_all(attrs={"data-wp-placeholder": True}):
             mark.replace_with(self._placeholder_as_html(mark, node.name))
         for mark in fragment.find_all("sup", attrs={"data-fn": True}):
@@ -1311,10 +1317,14 @@ def _is_complex_table(rows):
     )
 
 
+PIPE_ALIGNMENTS = {"left": ":---", "center": ":---:", "right": "---:"}
+
+
 def _alignment(cell):
+    """How WordPress aligned the cell: left, center, right, or None."""
     text = " ".join([*(cell.get("class") or ()), cell.get("style", ""), cell.get("align", "")])
     found = re.search(r"(?:text-align-|text-align:\s*|^|\s)(left|center|right)\b", text)
-    return {"left": ":---", "center": ":---:", "right": "---:"}.get(found and found.group(1), "---")
+    return found and found.group(1)
 
 
 def _pipe_table(rows, alignments):
