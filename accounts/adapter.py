@@ -12,7 +12,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.text import slugify
 
-from comments.net import client_ip
+from core.net import client_ip
 from core.tasks import send_email
 
 from . import ratelimit

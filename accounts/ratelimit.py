@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from comments.net import client_ip
+from core.net import client_ip
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from blog.models import Post
 from blog.views import post_page_context
+from core.net import client_ip
 
 from . import antispam, services, thread
 from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
-from .net import client_ip
 
 AUTHOR_COOKIE = "comment_author"
 PENDING_COOKIE = "comments_pending"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from comments.net import client_ip
+from .net import client_ip
 
 logger = logging.getLogger(__name__)
 
