@@ -586,8 +586,7 @@ class ModerationRuleAdmin(admin.ModelAdmin):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("comment_link", "reason", "reporter", "created_at", "resolved")
-    # The row's link to the report is its date: a link on the comment's column would hold
-    # the link to the comment inside it.
+    # Each row links to its report by its date: the comment's column is a link already.
     list_display_links = ("created_at",)
     list_filter = ("resolved", "created_at")
     list_select_related = ("comment", "user")
