@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.images import ValidatedImageField
+from core.widgets import WebAddressInput
 
 
 class ProfileForm(forms.ModelForm):
@@ -21,6 +22,7 @@ class ProfileForm(forms.ModelForm):
         model = get_user_model()
         fields = ("display_name", "bio", "avatar", "website")
         help_texts = {"display_name": "How your name appears on posts and comments."}
+        widgets = {"website": WebAddressInput}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")

@@ -92,8 +92,7 @@ class PostAdmin(DateHierarchyInRange, admin.ModelAdmin):
     )
 
     class Media:
-        js = ("js/admin-editor.js",)
-        css = {"all": ("css/admin.css",)}
+        js = ("js/admin-editor.js",)  # css/admin.css is on every admin page
 
     def get_queryset(self, request):
         queryset = (
@@ -195,6 +194,8 @@ class PostAdmin(DateHierarchyInRange, admin.ModelAdmin):
 class PostImageAdmin(admin.ModelAdmin):
     formfield_overrides = IMAGE_UPLOADS
     list_display = ("thumbnail", "alt_text", "caption", "credit", "post", "created_at")
+    # The alt text names the link; the thumbnail beside it says nothing more.
+    list_display_links = ("alt_text",)
     list_select_related = ("post",)
     search_fields = ("alt_text", "caption", "credit")
     fields = ("image", "alt_text", "caption", "credit", "source_url", "description", "post")
@@ -263,13 +264,13 @@ class PageAdmin(admin.ModelAdmin):
     fields = ("title", "slug", "parent", "order", "status", "body")
 
     class Media:
-        js = ("js/admin-editor.js",)
-        css = {"all": ("css/admin.css",)}
+        js = ("js/admin-editor.js",)  # css/admin.css is on every admin page
 
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
 
 
-class NavigationItemInline(admin.TabularInline):
+# Stacked: a table's inputs have no labels of their own.
+class NavigationItemInline(admin.StackedInline):
     model = NavigationItem
     extra = 1
     fields = ("order", "label", "page", "category", "url")

@@ -2,6 +2,7 @@
 
 import copy
 import mimetypes
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +21,25 @@ FEED_SIZE = 20
 KEPT_SECONDS = 10 * 60
 
 
-class RssWithContent(feedgenerator.Rss201rev2Feed):
+class PlainTextRss(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 whose titles and channel description show as written. Readers take a
+    channel's description for HTML and guess whether a title is (feedparser does too), so
+    their text goes in HTML-escaped: a name such as "<b>Ann</b>" shows as typed, never as
+    markup. Authors and categories are read as text; items' descriptions are HTML already."""
+
+    def __init__(self, **fields):
+        super().__init__(**_escaped(fields, "title", "description"))
+
+    def add_item(self, **fields):
+        super().add_item(**_escaped(fields, "title"))
+
+
+def _escaped(fields, *names):
+    # Quotes mean nothing in HTML text: only &, < and > are escaped, so "It's" stays as is.
+    return {**fields, **{name: xml_escape(fields[name]) for name in names if fields.get(name)}}
+
+
+class RssWithContent(PlainTextRss):
     """RSS 2.0 whose items may carry the full post in <content:encoded>, as WordPress's do."""
 
     def rss_attributes(self):

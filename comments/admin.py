@@ -110,6 +110,8 @@ class TargetFilter(admin.SimpleListFilter):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    # A plain table of the rows, each cell under its heading.
+    template = "admin/edit_inline/read_only_tabular.html"
     extra = 0
     can_delete = False
     show_change_link = False
@@ -584,6 +586,8 @@ class ModerationRuleAdmin(admin.ModelAdmin):
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("comment_link", "reason", "reporter", "created_at", "resolved")
+    # Each row links to its report by its date: the comment's column is a link already.
+    list_display_links = ("created_at",)
     list_filter = ("resolved", "created_at")
     list_select_related = ("comment", "user")
     search_fields = ("reason", "comment__body")

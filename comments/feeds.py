@@ -1,8 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
 
-from blog.feeds import KeptFeed
+from blog.feeds import KeptFeed, PlainTextRss
 from blog.models import Post
 from blog.views import date_or_404
 
@@ -14,7 +13,7 @@ FEED_SIZE = 50
 class PostCommentsFeed(KeptFeed):
     """RSS of a post's newest approved comments, at the post's address + feed/."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRss
 
     def get_object(self, request, year, month, day, slug):
         return get_object_or_404(
@@ -62,7 +61,7 @@ class PostCommentsFeed(KeptFeed):
 class SiteCommentsFeed(KeptFeed):
     """RSS of the newest approved comments on all published posts and pages, at /comments/feed/."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRss
 
     def title(self):
         return f"Comments on {self.site.title}"

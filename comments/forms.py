@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 
+from core.widgets import WebAddressInput
+
 from . import antispam
 from .models import Comment
 
@@ -22,7 +24,13 @@ class CommentForm(forms.Form):
 
     name = forms.CharField(max_length=100, required=True)
     email = forms.EmailField(max_length=254, required=True, help_text="Never shown publicly.")
-    url = forms.URLField(label="Website", max_length=300, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label="Website",
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        widget=WebAddressInput,
+    )
     # Not stripped by the field, so an all-blank comment gets our own message.
     body = forms.CharField(label="Comment", strip=False, widget=forms.Textarea(attrs={"rows": 6}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -46,7 +54,6 @@ class CommentForm(forms.Form):
         else:
             self.fields["name"].widget.attrs["autocomplete"] = "name"
             self.fields["email"].widget.attrs["autocomplete"] = "email"
-            self.fields["url"].widget.attrs["autocomplete"] = "url"
         self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("token", antispam.form_token(post))

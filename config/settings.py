@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "csp",
+    # Django's form templates, for the project's own widget templates to override.
+    "django.forms",
     "taggit",
     "markdownx",
     # Before django_tasks_db: core's `db_worker` wraps that app's own.
@@ -108,6 +110,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the templates above, so templates/ may correct a built-in widget's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite in WAL mode by default; DATABASE_URL selects PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

@@ -215,7 +215,8 @@ def test_forms_label_every_field_and_announce_errors(client):
 
     html = sign_up(client, email="not an address").content.decode()
 
-    assert 'class="field-error" role="alert"' in html
+    assert 'class="field-error" id="id_email_error" role="alert"' in html
+    assert 'aria-describedby="id_email_error"' in html
     assert 'aria-invalid="true"' in html
 
 

@@ -2,8 +2,10 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from accounts import roles
 from blog.models import Post, SiteSettings
 from comments.models import Comment
 
@@ -299,3 +301,50 @@ def test_pages_advertise_the_site_feeds_and_their_archives_feed(client, author):
     assert 'href="/feed/atom/"' in home and 'href="/comments/feed/"' in home
     assert 'title="Colloquy » Category: Diplomacy Feed" href="/category/diplomacy/feed/"' in archive
     assert 'href="/tag/peace/feed/"' in tag
+
+
+# Names are text: a reader shows them as typed, never as markup.
+
+MARKUP = '<b>Ann</b> & "Co"'
+
+
+def shown(detail):
+    """What a reader shows of a feed's text field, read as the type feedparser finds for it
+    (RSS leaves readers to guess whether text is HTML, and feedparser guesses as they do)."""
+    if detail.get("type") == "text/html":
+        return BeautifulSoup(detail["value"], "html.parser").get_text()
+    return detail["value"]
+
+
+@pytest.fixture
+def marked_up(db):
+    """A post whose author, category, tag, title and commenter are all named with markup."""
+    writer = factories.user("ann", roles=[roles.AUTHORS], display_name=MARKUP)
+    category = factories.category(MARKUP, slug="ann")
+    post = factories.post(f"Notes by {MARKUP}", author=writer, categories=[category], tags=[MARKUP])
+    Comment.objects.create(post=post, name=MARKUP, body="Hello.", status=Comment.Status.APPROVED)
+    return post
+
+
+def marked_up_feeds(post):
+    tag = post.tags.get()
+    archives = ["/feed/", "/category/ann/feed/", f"/tag/{tag.slug}/feed/", "/author/ann/feed/"]
+    return [
+        *archives,
+        *(f"{url}atom/" for url in archives),
+        f"{post.get_absolute_url()}feed/",
+        "/comments/feed/",
+    ]
+
+
+def test_names_with_markup_show_as_typed_in_every_feed_field(client, marked_up):
+    for url in marked_up_feeds(marked_up):
+        _, feed = fetch(client, url)
+        texts = [shown(feed.feed.title_detail), shown(feed.feed.subtitle_detail)]
+        for entry in feed.entries:
+            texts += [shown(entry.title_detail), entry.author_detail.name]
+            texts += [tag.term for tag in entry.get("tags", [])]
+
+        named = [text for text in texts if "Ann" in text]
+        assert named, url
+        assert all(MARKUP in text for text in named), (url, named)

@@ -114,7 +114,7 @@ def test_only_superusers_may_import(request, client_for, role):
     assert not ImportRun.objects.exists()
 
 
-def test_the_page_of_a_running_import_shows_its_progress_and_refreshes(client_for, superuser):
+def test_the_page_of_a_running_import_shows_its_progress_and_follows_it(client_for, superuser):
     run = ImportRun.objects.create(export="exports/x.xml", state=ImportRun.State.RUNNING)
     progress = _ProgressFile(run.pk)
     progress(0.42)
@@ -127,4 +127,18 @@ def test_the_page_of_a_running_import_shows_its_progress_and_refreshes(client_fo
 
     assert read_progress(run.pk) == 42
     assert "42%" in page
-    assert 'http-equiv="refresh"' in page
+    # In place, by a script: a timed reload would move the page under its reader.
+    assert "data-follows-import" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_the_page_of_a_finished_import_stays_still(client_for, superuser):
+    run = ImportRun.objects.create(export="exports/x.xml", state=ImportRun.State.DONE)
+
+    page = (
+        client_for(superuser)
+        .get(reverse("admin:wordpress_importrun_change", args=[run.pk]))
+        .content.decode()
+    )
+
+    assert "data-follows-import" not in page
