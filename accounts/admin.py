@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
-from core import generation
 from core.images import ValidatedImageField
 
 from .models import User
@@ -43,19 +42,6 @@ class UserAdmin(BaseUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
-
-    # Names, bios and avatars show on public pages: cached copies start afresh.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        generation.bump()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        generation.bump()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        generation.bump()
 
     @admin.display(description="Roles")
     def roles(self, user):

@@ -2,9 +2,9 @@
 
 `accounts` knows neither `blog` nor `comments`, yet a person's page lists their
 comments, their data export includes them and deleting the account must deal with
-them. So each app registers a provider from its AppConfig.ready():
+them. So each app names its provider in its AppConfig:
 
-    personal_data.register(CommentsData())
+    personal_data = "comments.personal_data.CommentsData"
 
 A provider has:
 
@@ -19,25 +19,23 @@ A provider has:
                          (which carry `action` and whatever the provider needs);
                          raise ValueError for a request it does not understand
 
-The registry is filled once per process at start-up, like the admin's, and only read after.
 """
 
+from django.apps import apps
 from django.db import models
-
-_providers = {}
-
-
-def register(provider):
-    _providers[provider.key] = provider
-    return provider
+from django.utils.module_loading import import_string
 
 
 def providers():
-    return list(_providers.values())
+    return [
+        import_string(config.personal_data)()
+        for config in apps.get_app_configs()
+        if getattr(config, "personal_data", None)
+    ]
 
 
 def get(key):
-    return _providers.get(key)
+    return next((provider for provider in providers() if provider.key == key), None)
 
 
 def profile_export(user):

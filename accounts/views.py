@@ -17,8 +17,6 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from core import generation
-
 from . import avatars, personal_data
 from .forms import DeleteAccountForm, ProfileForm
 
@@ -36,7 +34,6 @@ def profile(request):
     if posted:
         if form.is_valid():
             form.save()
-            generation.bump(lists=False)  # the bio and avatar show on public pages
             messages.success(request, "Your profile is saved.")
             return redirect("profile:edit")
         messages.error(request, "Your profile is not saved yet: please correct what is marked.")

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 
-from core import generation
 from core.admin import DateHierarchyInRange
 from core.images import PublicImageField
 
@@ -152,10 +151,6 @@ class PostAdmin(DateHierarchyInRange, admin.ModelAdmin):
                 instance.uploaded_by = request.user
         formset.save()
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        generation.bump()  # Categories and tags are saved after the post itself.
-
     @admin.display(description="Status", ordering="status")
     def status_label(self, post):
         if post.is_scheduled:
@@ -167,6 +162,7 @@ class PostAdmin(DateHierarchyInRange, admin.ModelAdmin):
         return ", ".join(category.name for category in post.categories.all())
 
     @admin.action(description="Publish selected posts", permissions=["publish"])
+    @transaction.atomic  # one change for the pages, however many posts
     def publish_selected(self, request, queryset):
         updated = 0
         for post in queryset:
@@ -177,6 +173,7 @@ class PostAdmin(DateHierarchyInRange, admin.ModelAdmin):
         self.message_user(request, f"Published {updated} post(s).", messages.SUCCESS)
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
+    @transaction.atomic
     def submit_for_review(self, request, queryset):
         updated = 0
         for post in queryset.filter(status=Post.Status.DRAFT):
@@ -293,7 +290,3 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             raise PermissionDenied
         settings = SiteSettings.load()
         return HttpResponseRedirect(reverse("admin:blog_sitesettings_change", args=[settings.pk]))
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        generation.bump()

@@ -36,13 +36,34 @@ def start_new_generation(**kwargs):
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Blog"
+    # A scheduled post going live changes the home page, its archives and feeds.
+    clocks = ["blog.blocks.next_scheduled_at"]
 
     def ready(self):
-        from core import generation
+        from taggit.models import Tag
 
-        from . import blocks
+        from core import changes
+
+        from . import likes, search
+        from .models import (
+            Category,
+            NavigationItem,
+            Page,
+            Post,
+            PostImage,
+            PostLike,
+            SiteSettings,
+            TaggedPost,
+        )
 
         post_migrate.connect(grant_blog_permissions, sender=self)
         post_migrate.connect(start_new_generation, sender=self)
-        # A scheduled post going live changes the home page, its archives and feeds.
-        generation.register_clock(blocks.next_scheduled_at)
+
+        # What the public sees; the first ones change which posts the lists hold.
+        changes.public(Post, unlisted={"like_count", "comment_count"})
+        for model in (Category, Tag, TaggedPost, Post.categories.through, Post.related.through):
+            changes.public(model)
+        for model in (Page, NavigationItem, SiteSettings, PostImage, PostLike):
+            changes.public(model, lists=False)
+        changes.committed.connect(search.follow)
+        likes.connect_receivers()

@@ -1,16 +1,17 @@
 """Readers liking posts: the like itself, the stored count, and what the post page shows.
 
-Only these write PostLike rows and `Post.like_count` (but for blog.models recounting
-after an account is deleted).
+Only these write PostLike rows and `Post.like_count`.
 """
 
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, pre_delete
 
 from core import generation
 
@@ -40,7 +41,6 @@ def unlike(post, user):
 def _settle(post, changed):
     if changed:
         refresh_counts([post.pk])
-        generation.bump(lists=False)
     post.like_count = Post.objects.values_list("like_count", flat=True).get(pk=post.pk)
     return post.like_count
 
@@ -51,6 +51,23 @@ def refresh_counts(post_ids):
     with transaction.atomic():
         post_ids = Post.objects.lock(post_ids)
         Post.objects.filter(pk__in=post_ids).update(like_count=true_like_count())
+
+
+def connect_receivers():
+    """Deleting an account takes its likes with it (CASCADE); the posts' counts follow."""
+    pre_delete.connect(_remember_liked_posts, sender=settings.AUTH_USER_MODEL)
+    post_delete.connect(_recount_liked_posts, sender=settings.AUTH_USER_MODEL)
+
+
+def _remember_liked_posts(sender, instance, **kwargs):
+    instance._liked_post_ids = list(
+        PostLike.objects.filter(user=instance).values_list("post_id", flat=True)
+    )
+
+
+def _recount_liked_posts(sender, instance, **kwargs):
+    if post_ids := getattr(instance, "_liked_post_ids", None):
+        refresh_counts(post_ids)
 
 
 def true_like_count():

@@ -8,16 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import TaggedItemBase
 
-from core import generation
+from core import changes, generation
 from core.images import make_renditions, validate_image
 
 from .rendering import image_ids, markdown_problem, render_markdown, summary_html
@@ -115,7 +113,6 @@ class Category(PathTree):
         if not self.slug:
             self.slug = slugify(self.name, allow_unicode=True)[:200] or "category"
         self.save_tree(*args, **kwargs)
-        generation.bump()
 
     def get_absolute_url(self):
         return reverse("blog:category", kwargs={"path": self.path})
@@ -133,7 +130,7 @@ class TaggedPost(TaggedItemBase):
         ]
 
 
-class PostQuerySet(models.QuerySet):
+class PostQuerySet(changes.PublicQuerySet):
     def published(self):
         """What the public may read: published and no longer scheduled."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -207,7 +204,7 @@ class PostQuerySet(models.QuerySet):
         return self.defer(*Post.TEXTS)
 
 
-class PostImageQuerySet(models.QuerySet):
+class PostImageQuerySet(changes.PublicQuerySet):
     def editable_by(self, user):
         """The images whose words and file `user` may change: their uploads and the images
         of posts they may edit (every image, for editors)."""
@@ -498,7 +495,6 @@ class Post(models.Model):
             ).update(post=self)
         if images_may_change:
             self._record_image_uses()
-        generation.bump()
 
     def _record_image_uses(self):
         shown = {*image_ids(self.body), *image_ids(self.excerpt), self.featured_image_id}
@@ -629,81 +625,6 @@ class PostLike(models.Model):
         return f"{self.user} likes {self.post}"
 
 
-# Deleting an account takes its likes with it (CASCADE); the posts' counts follow.
-@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
-def _remember_liked_posts(sender, instance, **kwargs):
-    instance._liked_post_ids = list(
-        PostLike.objects.filter(user=instance).values_list("post_id", flat=True)
-    )
-
-
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
-def _recount_likes_of_deleted_user(sender, instance, **kwargs):
-    post_ids = getattr(instance, "_liked_post_ids", None)
-    if post_ids:
-        from . import likes  # blog.likes imports this module.
-
-        likes.refresh_counts(post_ids)
-        generation.bump()
-
-
-# The search index (blog.search) follows a post's words, and its tags and categories,
-# which the admin saves after the post; renaming a tag or category re-files its posts.
-@receiver(post_save, sender=Post)
-@receiver(post_delete, sender=Post)
-def _reindex_post(sender, instance, **kwargs):
-    from . import search  # blog.search imports this module.
-
-    search.reindex([instance.pk])
-
-
-@receiver(m2m_changed, sender=TaggedPost)
-@receiver(m2m_changed, sender=Post.categories.through)
-def _reindex_filed_posts(sender, instance, action, reverse, pk_set, **kwargs):
-    """Filing a post, from either side, changes its archives and its index entry."""
-    from . import search
-
-    if action in ("post_add", "post_remove", "post_clear"):
-        generation.bump()
-    if not reverse and action in ("post_add", "post_remove", "post_clear"):
-        search.reindex([instance.pk])
-    elif reverse and action in ("post_add", "post_remove"):
-        search.reindex(pk_set)
-    elif reverse and action == "pre_clear":
-        instance._search_post_ids = _filed_post_ids(instance)
-    elif reverse and action == "post_clear":
-        search.reindex(getattr(instance, "_search_post_ids", []))
-
-
-def _filed_post_ids(label):
-    if isinstance(label, Category):
-        return list(label.posts.values_list("pk", flat=True))
-    return list(TaggedPost.objects.filter(tag=label).values_list("content_object", flat=True))
-
-
-@receiver(post_save, sender=Category)
-@receiver(post_save, sender=Tag)
-def _reindex_relabelled_posts(sender, instance, created, **kwargs):
-    from . import search
-
-    if not created:
-        search.reindex(_filed_post_ids(instance))
-
-
-@receiver(pre_delete, sender=Category)
-@receiver(pre_delete, sender=Tag)
-def _remember_unfiled_posts(sender, instance, **kwargs):
-    instance._search_post_ids = _filed_post_ids(instance)
-
-
-@receiver(post_delete, sender=Category)
-@receiver(post_delete, sender=Tag)
-def _reindex_unfiled_posts(sender, instance, **kwargs):
-    from . import search
-
-    search.reindex(getattr(instance, "_search_post_ids", []))
-
-
 class Page(PathTree):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -740,7 +661,6 @@ class Page(PathTree):
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "page"
         self.body_html = render_markdown(self.body, PostImage.objects.in_bulk(image_ids(self.body)))
         self.save_tree(*args, **kwargs)
-        generation.bump()
 
     def get_absolute_url(self):
         return reverse("blog:page", kwargs={"path": self.path})
@@ -769,11 +689,15 @@ class SiteSettings(models.Model):
         self.pk = 1
         self.footer_html = render_markdown(self.footer_text, {})
         super().save(*args, **kwargs)
-        generation.bump()
 
     @classmethod
     def load(cls):
-        return cls.objects.get_or_create(pk=1)[0]
+        found = cls.objects.filter(pk=1).first()
+        if found is None:
+            # The defaults, made on first read: nothing public changes, so no save signal.
+            cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
+            found = cls.objects.get(pk=1)
+        return found
 
 
 class NavigationItem(models.Model):
@@ -809,10 +733,6 @@ class NavigationItem(models.Model):
         if self.url and not re.match(r"^(https?://|/)", self.url):
             raise ValidationError({"url": "Use a full address (https://…) or a path (/…)."})
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        generation.bump()
-
     def get_label(self):
         if self.label:
             return self.label
@@ -840,16 +760,3 @@ class OldPostPath(models.Model):
 
     def __str__(self):
         return f"{self.path} → {self.post}"
-
-
-# Saving bumps the content generation in each model's save(); deleting goes through
-# these receivers too, because the admin's bulk delete never calls delete(). Tags are
-# taggit's, saved by its admin.
-@receiver(post_delete, sender=Post)
-@receiver(post_delete, sender=Category)
-@receiver(post_delete, sender=Page)
-@receiver(post_delete, sender=NavigationItem)
-@receiver(post_save, sender=Tag)
-@receiver(post_delete, sender=Tag)
-def _public_content_changed(sender, **kwargs):
-    generation.bump()

@@ -57,9 +57,48 @@ def find(query):
 
 
 def reindex(post_ids):
-    post_ids = [pk for pk in post_ids if pk is not None]
-    if post_ids:
-        _backend().reindex(post_ids)
+    post_ids = sorted(pk for pk in post_ids if pk is not None)
+    for start in range(0, len(post_ids), REINDEX_BATCH):
+        _backend().reindex(post_ids[start : start + REINDEX_BATCH])
+
+
+# Ids per statement: well under SQLite's limit on parameters.
+REINDEX_BATCH = 10_000
+# What a post's index entry holds: its own words, and the names it is filed under.
+INDEXED_FIELDS = {"title", "excerpt", "body"}
+
+
+def follow(sender, changes, **kwargs):
+    """core.changes' `committed`: index again the posts whose words, or whose tags' and
+    categories' names, changed (once per transaction, after it commits)."""
+    from taggit.models import Tag
+
+    from .models import Category, TaggedPost
+
+    filings = (TaggedPost, Post.categories.through)
+    post_ids, relabelled = set(), {Category: set(), Tag: set()}
+    for change in changes:
+        if change.model is Post and change.pk is None and not change.ids(Post):
+            if change.fields is None or change.fields & INDEXED_FIELDS:
+                reindex_all()  # rows written in bulk, which no id names
+                return
+        elif change.model is Post or change.model in filings:
+            post_ids |= change.ids(Post)
+        elif change.model in relabelled and not change.deleted:
+            relabelled[change.model] |= change.ids(change.model)
+    if relabelled[Category]:
+        post_ids |= set(
+            Post.categories.through.objects.filter(category__in=relabelled[Category]).values_list(
+                "post_id", flat=True
+            )
+        )
+    if relabelled[Tag]:
+        post_ids |= set(
+            TaggedPost.objects.filter(tag__in=relabelled[Tag]).values_list(
+                "content_object_id", flat=True
+            )
+        )
+    reindex(post_ids)
 
 
 def reindex_all():

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, JsonResponse
@@ -16,7 +17,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
-from core import generation
 from core.admin import DateHierarchyInRange
 
 from . import personal_data, services
@@ -296,19 +296,19 @@ class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)  # the comment's delete() updates what shows it
 
+    @transaction.atomic  # the comments and their posts' counts, together
     def delete_queryset(self, request, queryset):
         post_ids = set(queryset.values_list("post_id", flat=True))
         super().delete_queryset(request, queryset)
-        self._after_delete(post_ids)
-
-    def _after_delete(self, post_ids):
         services.refresh_counts(post_ids)
-        generation.bump(lists=False)
 
     # Bulk actions --------------------------------------------------------------------
 
+    @transaction.atomic  # one change for the pages, however many comments
     def _decide_all(self, request, queryset, status):
-        changed = sum(decide(request, comment, status) for comment in queryset)
+        # In the posts' order, as their rows are locked: two moderators never deadlock.
+        chosen = queryset.order_by("post_id", "pk")
+        changed = sum(decide(request, comment, status) for comment in chosen)
         unchanged = len(queryset) - changed
         message = f"{DECISIONS[status].capitalize()} {changed} comment(s)."
         if unchanged:

@@ -20,25 +20,28 @@ def grant_comment_permissions(**kwargs):
     )
 
 
+# "Remember me" fills the comment form in, and a pending comment shows to its author.
+AUTHOR_COOKIE = "comment_author"
+PENDING_COOKIE = "comments_pending"
+
+
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Comments"
+    personal_cookies = [AUTHOR_COOKIE, PENDING_COOKIE]  # their readers get pages of their own
+    # A person's page, data export and account deletion include their comments.
+    personal_data = "comments.personal_data.CommentsData"
 
     def ready(self):
-        from accounts import personal_data
-        from core import pagecache
+        from core import changes
 
         from . import policy
-        from .models import ModerationRule
-        from .personal_data import CommentsData
-        from .views import AUTHOR_COOKIE, PENDING_COOKIE
+        from .models import Comment, ModerationRule
 
         post_migrate.connect(grant_comment_permissions, sender=self)
+        # An approved comment shows on its post's page (and in the comment feed); it
+        # changes no list of posts. One awaiting approval changes nothing public.
+        changes.public(Comment, lists=False, when=Comment.shows_publicly)
         # Each new comment reads the moderation lists from the cache.
         for signal in (post_save, post_delete):
             signal.connect(policy.forget_rules, sender=ModerationRule)
-        # A person's page, data export and account deletion include their comments.
-        personal_data.register(CommentsData())
-        # "Remember me" fills the form in, and a pending comment shows to its author.
-        for cookie in (AUTHOR_COOKIE, PENDING_COOKIE):
-            pagecache.register_personal_cookie(cookie)

@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Page, Post
-from core import generation
+from core import changes
 
 from .text import render_comment
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(changes.PublicQuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -170,28 +170,29 @@ class Comment(models.Model):
         with transaction.atomic():  # the comment and its post's count, together or not at all
             super().save(*args, **kwargs)
             # A comment awaiting approval, the common case when guests post, changes no
-            # public page: neither recount nor empty the caches for it.
-            if self.is_public or self._status_when_loaded == self.Status.APPROVED:
-                self._public_change()
+            # public page: no recount for it (nor, see comments.apps, a new generation).
+            if self.shows_publicly():
+                self._recount()
         self._status_when_loaded = self.status
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             deleted = super().delete(*args, **kwargs)
             if self._status_when_loaded == self.Status.APPROVED:
-                self._public_change()
+                self._recount()
         return deleted
 
-    def _public_change(self):
-        """Public pages show it now, or showed it until now: whoever saved it (a service,
-        the admin, the shell), its post's count is stored again and the next reader sees
-        the change, in every process. The count first: a page made in between is kept
-        under the generation that is about to end."""
+    def shows_publicly(self):
+        """Public pages show it now, or showed it until this change."""
+        return self.is_public or self._status_when_loaded == self.Status.APPROVED
+
+    def _recount(self):
+        """Whoever saved it (a service, the admin, the shell), its post's count is stored
+        again, in the same transaction."""
         from .services import refresh_counts
 
         if self.post_id:  # only posts keep a count; pages show none
             refresh_counts([self.post_id])
-        generation.bump(lists=False)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from blog.models import Post
-from core import generation
 
 from . import services
 from .models import Comment, ModerationEvent, Report, Subscription
@@ -142,7 +141,6 @@ def erase_comments(comments, name, remove_content, actor=None, reason=""):
             )
             for pk in ids
         )
-    generation.bump(lists=False)  # public pages show the new name
     return len(ids)
 
 

@@ -17,11 +17,10 @@ from blog.views import post_page_context
 from core.net import client_ip
 
 from . import antispam, services, thread
+from .apps import AUTHOR_COOKIE, PENDING_COOKIE
 from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
 
-AUTHOR_COOKIE = "comment_author"
-PENDING_COOKIE = "comments_pending"
 COOKIE_SALT = "comments"
 AUTHOR_COOKIE_AGE = 60 * 60 * 24 * 365
 PENDING_COOKIE_AGE = 60 * 60 * 24 * 30

@@ -10,9 +10,12 @@ only on the lists (how many posts an archive has, the footer's categories and mo
 related posts) is kept under it, so a busy discussion does not make every archive
 count its posts again.
 
-Some content changes by the clock alone: a scheduled post goes live at its time. Such a
-moment is a registered clock; once it has passed, the next reader starts a new generation
-before anything is read from the cache (`next_change()`, which `cached()` asks first).
+Some content changes by the clock alone: a scheduled post goes live at its time. An app
+names the functions that say when (its AppConfig's `clocks`, dotted paths); once such a
+moment has passed, the next reader starts a new generation before anything is read from
+the cache (`next_change()`, which `cached()` asks first).
+
+Models' changes reach `bump()` through core.changes, once per transaction, after commit.
 
 A value that is slow to make (the footer's aggregates over every post, a search) is made
 by one process at a time: the others wait a moment for it rather than all making it at
@@ -24,9 +27,10 @@ import time
 import uuid
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 KEY = "content-generation"
 LISTS_KEY = "list-generation"
@@ -37,7 +41,6 @@ UNKNOWN = object()
 MAKING_SECONDS = 10
 MAKING_POLL_SECONDS = 0.02
 
-_clocks = []
 # Generations a bump could not store (the cache was failing): bumped again, by this
 # process, before it next reads one, so that what was kept before is not served once the
 # cache answers again.
@@ -112,14 +115,9 @@ def current(key=KEY):
 
 
 def bump(*, lists=True):
-    """Mark everything cached so far as stale, now and, inside a transaction, again once
-    it commits: a page made in between from the data as it was before the commit must not
-    be kept under the new generation. `lists=False` for a change that leaves every list
-    of posts as it was. Returns the new content generation."""
-    keys = (KEY, LISTS_KEY) if lists else (KEY,)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _increment(keys))
-    return _increment(keys)
+    """Mark everything cached so far as stale; `lists=False` for a change that leaves
+    every list of posts as it was. Returns the new content generation."""
+    return _increment((KEY, LISTS_KEY) if lists else (KEY,))
 
 
 def _increment(keys):
@@ -182,11 +180,6 @@ def _wait_for(key, making):
     return None
 
 
-def register_clock(clock):
-    """`clock()` returns when public content next changes by itself, or None."""
-    _clocks.append(clock)
-
-
 def next_change(ask=True):
     """When public content next changes by itself (asked of the clocks once per
     generation); a moment that has passed starts a new generation first.
@@ -194,15 +187,26 @@ def next_change(ask=True):
     `ask=False` only checks a moment already known: nothing kept under a generation
     whose moment nobody asked for can depend on it (whatever keeps such things asks).
     """
-    found = recall(cache_key(NEXT_CHANGE), UNKNOWN)
+    # Under the list generation: a bump that leaves the lists alone (a comment) must not
+    # forget a moment that has passed, after which the lists hold one more post.
+    found = recall(cache_key(NEXT_CHANGE, lists=True), UNKNOWN)
     if found is not UNKNOWN and found is not None and found <= timezone.now():
         bump()
         found = UNKNOWN
     if found is UNKNOWN and ask:
-        moments = [moment for clock in _clocks if (moment := clock()) is not None]
+        moments = [moment for clock in clocks() if (moment := clock()) is not None]
         found = min(moments, default=None)
-        keep(cache_key(NEXT_CHANGE), found, 60 * 60 * 24)
+        keep(cache_key(NEXT_CHANGE, lists=True), found, 60 * 60 * 24)
     return None if found is UNKNOWN else found
+
+
+def clocks():
+    """The apps' clocks: each returns when public content next changes by itself, or None."""
+    return [
+        import_string(path)
+        for config in apps.get_app_configs()
+        for path in getattr(config, "clocks", ())
+    ]
 
 
 def cache_key(*parts, lists=False):

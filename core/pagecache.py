@@ -15,9 +15,11 @@ Last-Modified) with 304 and tell a CDN or proxy in front how long it may keep th
 
 import gzip
 import hashlib
+import itertools
 import re
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -27,16 +29,17 @@ from django.utils.http import http_date
 
 from . import generation
 
-_personal_cookies = set()
 # Kept pages are compressed once, when kept, for the readers who accept gzip (every
 # browser). Nothing secret is on them, so compression reveals nothing (BREACH).
 GZIP_MIN_LENGTH = 1024
 _accepts_gzip = re.compile(r"\bgzip\b")
 
 
-def register_personal_cookie(name):
-    """A reader carrying cookie `name` may see something made for them alone."""
-    _personal_cookies.add(name)
+def personal_cookies():
+    """The cookies whose reader may see something made for them alone: the setting's,
+    and those the apps name (their AppConfig's `personal_cookies`)."""
+    named = (getattr(config, "personal_cookies", ()) for config in apps.get_app_configs())
+    return {*settings.PAGE_CACHE_PERSONAL_COOKIES, *itertools.chain.from_iterable(named)}
 
 
 def public_page(view):
@@ -57,7 +60,7 @@ def is_personal(request):
     """A request that may see something made for this reader alone."""
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME in cookies or any(
-        name in cookies for name in (*settings.PAGE_CACHE_PERSONAL_COOKIES, *_personal_cookies)
+        name in cookies for name in personal_cookies()
     )
 
 

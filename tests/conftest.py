@@ -44,6 +44,51 @@ def _isolated(settings, tmp_path):
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _committed_changes():
+    """A test's writes never commit (each test's transaction is rolled back), so the changes
+    they note (core.changes) go out as if committed when a request starts or ends, as a
+    real site's would before its next request."""
+    from django.core.signals import request_finished, request_started
+
+    from core import changes
+
+    changes.discard()
+    for signal in (request_started, request_finished):
+        signal.connect(_flush_changes, dispatch_uid="tests-flush-changes")
+    yield
+    for signal in (request_started, request_finished):
+        signal.disconnect(dispatch_uid="tests-flush-changes")
+    changes.discard()
+
+
+def _flush_changes(**kwargs):
+    from core import changes
+
+    changes.flush()
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries):
+    """Changes noted before the block go out first: the block counts its own queries."""
+    return _after_changes(django_assert_num_queries)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries):
+    return _after_changes(django_assert_max_num_queries)
+
+
+def _after_changes(assertion):
+    from core import changes
+
+    def counted(*args, **kwargs):
+        changes.flush()
+        return assertion(*args, **kwargs)
+
+    return counted
+
+
 def _own_cache(settings, tmp_path):
     """Each test clears the cache: parallel test workers (pytest-xdist) must not share one.
     A file cache gets the test's own folder, Redis a database per worker."""

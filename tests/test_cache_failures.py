@@ -233,13 +233,16 @@ def test_a_failing_cache_is_logged_once_a_minute_not_per_request(post, broken, c
 # No change is lost ----------------------------------------------------------------------------
 
 
-def test_a_change_made_on_a_full_disk_reaches_every_process(post, folder, monkeypatch):
+def test_a_change_made_on_a_full_disk_reaches_every_process(
+    post, folder, monkeypatch, django_capture_on_commit_callbacks
+):
     text(Client(), "/")
     before = generation.current()
     fill(folder, monkeypatch)
 
     post.title = "On listening, again"
-    post.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save()
 
     # Another process (which can write, here) reads a new generation, not the one the
     # pages kept before the change were made under.

@@ -5,7 +5,6 @@ from django.db.models import F, Q
 from blog import likes
 from blog.models import Post
 from comments import services
-from core import generation
 
 
 class Command(BaseCommand):
@@ -52,7 +51,6 @@ class Command(BaseCommand):
                 # Counted again under the posts' lock: a comment approved meanwhile is counted.
                 services.refresh_counts(ids)
                 likes.refresh_counts(ids)
-                generation.bump(lists=False)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(drifted)} of {total} post(s) had drifted; they are right now."
