@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.KeepSiteSettingsMiddleware",
     # Addresses of the WordPress site an import came from (/?p=12, /old/permalink/, …).
     "wordpress.redirects.LegacyLinkMiddleware",
     # Last, so it sees the views' 404s first: old post addresses answer 301 to the new ones.
