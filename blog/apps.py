@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -41,7 +42,9 @@ class BlogConfig(AppConfig):
         from core import generation
 
         from . import blocks
+        from .checks import reserved_page_slugs
 
+        checks.register(reserved_page_slugs, checks.Tags.database)
         post_migrate.connect(grant_blog_permissions, sender=self)
         post_migrate.connect(start_new_generation, sender=self)
         # A scheduled post going live changes the home page, its archives and feeds.
