@@ -5,8 +5,8 @@ from .slugs import reserved_slugs
 
 
 def reserved_page_slugs(app_configs=None, databases=None, **kwargs):
-    """Top-level pages saved before their slug was reserved (or past Page.clean): another
-    part of the site answers at their address, so no reader reaches them."""
+    """Top-level pages with a reserved slug all the same (saved before it was reserved, or
+    without Page.clean): another part of the site answers at their address."""
     from .models import Page
 
     if app_configs is not None and Page._meta.app_config not in app_configs:
