@@ -74,7 +74,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         # The same address the comment rate limits see: X-Forwarded-For is believed
-        # only from the proxies listed in COMMENTS_TRUSTED_PROXIES.
+        # only from the proxies listed in TRUSTED_PROXIES.
         address = client_ip(request)
         if not address:
             raise PermissionDenied("Unable to determine the client's IP address.")

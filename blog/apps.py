@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -45,6 +46,7 @@ class BlogConfig(AppConfig):
         from core import changes
 
         from . import likes, search
+        from .checks import reserved_page_slugs
         from .models import (
             Category,
             NavigationItem,
@@ -56,6 +58,7 @@ class BlogConfig(AppConfig):
             TaggedPost,
         )
 
+        checks.register(reserved_page_slugs, checks.Tags.database)
         post_migrate.connect(grant_blog_permissions, sender=self)
         post_migrate.connect(start_new_generation, sender=self)
 

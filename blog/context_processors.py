@@ -18,4 +18,4 @@ def site(request):
         chrome = {"settings": settings, "navigation": navigation}
         # Creating the settings row on a new site bumps the generation: store under the new one.
         cache.set(generation.cache_key("site-chrome"), chrome, 60 * 60)
-    return {"site": chrome["settings"], "navigation": chrome["navigation"]}
+    return {"site_settings": chrome["settings"], "navigation": chrome["navigation"]}

@@ -66,7 +66,7 @@ class AtomWithContent(feedgenerator.Atom1Feed):
 class KeptFeed(Feed):
     """A feed kept whole under the content generation: it is the same for everyone, and
     writing out twenty posts' full text or fifty comments is slow. Its items see the
-    request as `self.request` and the site's settings as `self.site`."""
+    request as `self.request` and the site's settings as `self.site_settings`."""
 
     def __call__(self, request, *args, **kwargs):
         kept = generation.cached(
@@ -82,7 +82,7 @@ class KeptFeed(Feed):
         # One Feed instance serves every request: give each request its own copy.
         feed = copy.copy(self)
         feed.request = request
-        feed.site = SiteSettings.load()
+        feed.site_settings = SiteSettings.load()
         response = super(KeptFeed, feed).__call__(request, *args, **kwargs)
         return {"content": response.content, "headers": dict(response.headers)}
 
@@ -111,13 +111,13 @@ class PostFeed(KeptFeed):
         return [found[pk] for pk in ids]
 
     def title(self, obj):
-        return self.site.title
+        return self.site_settings.title
 
     def link(self, obj):
         return reverse("blog:home")
 
     def description(self, obj):
-        return self.site.tagline or f"The newest posts on {self.site.title}."
+        return self.site_settings.tagline or f"The newest posts on {self.site_settings.title}."
 
     def feed_url(self, obj):
         return self.request.path
@@ -195,7 +195,7 @@ class CategoryFeed(PostFeed):
         return Post.objects.published().filed_under(category)
 
     def title(self, category):
-        return f"{self.site.title} – Category: {category.name}"
+        return f"{self.site_settings.title} – Category: {category.name}"
 
     def link(self, category):
         return category.get_absolute_url()
@@ -216,7 +216,7 @@ class TagFeed(PostFeed):
         return Post.objects.published().filter(tags=tag)
 
     def title(self, tag):
-        return f"{self.site.title} – Tag: {tag.name}"
+        return f"{self.site_settings.title} – Tag: {tag.name}"
 
     def link(self, tag):
         return reverse("blog:tag", kwargs={"slug": tag.slug})
@@ -237,7 +237,7 @@ class AuthorFeed(PostFeed):
         return Post.objects.published().filter(author=author)
 
     def title(self, author):
-        return f"{self.site.title} – Posts by {author.get_display_name()}"
+        return f"{self.site_settings.title} – Posts by {author.get_display_name()}"
 
     def link(self, author):
         return author.get_absolute_url()

@@ -19,14 +19,7 @@ from core import changes, generation
 from core.images import make_renditions, validate_image
 
 from .rendering import image_ids, markdown_problem, render_markdown, summary_html
-from .slugs import SlugField
-
-# Page paths are served from the site root; these first segments belong to other URLs.
-RESERVED_SLUGS = {
-    "admin", "author", "category", "tag", "page", "feed", "comments", "search", "media",
-    "static", "accounts", "markdownx", "sitemap.xml", "robots.txt", "wp-admin", "wp-content",
-    "like",
-}  # fmt: skip
+from .slugs import SlugField, reserved_slugs
 
 # The days a post may be published on (its address's date, in the site's time zone): years
 # of four digits, as the address has, and a year to spare after the last, for the
@@ -650,7 +643,7 @@ class Page(PathTree):
 
     def clean(self):
         _check_markdown(self, "body")
-        if self.parent_id is None and self.slug in RESERVED_SLUGS:
+        if self.parent_id is None and self.slug in reserved_slugs():
             raise ValidationError({"slug": "This address is used by another part of the site."})
         if self.parent_id is None and re.fullmatch(r"\d+", self.slug or ""):
             raise ValidationError({"slug": "A top-level page cannot be a number (it is a year)."})

@@ -6,11 +6,17 @@ decoded (`café`, not `caf%C3%A9`), routed with `SEGMENT` and percent-encoded by
 `reverse()` in links; browsers send it encoded and Django decodes it before routing.
 """
 
+import functools
 import re
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.core.validators import RegexValidator
 from django.db import models
+from django.dispatch import receiver
+from django.urls import URLResolver, get_resolver
 from django.utils.translation import gettext_lazy as _
 
 # What the URL patterns accept for a slug (or a username): anything up to the next "/".
@@ -52,3 +58,42 @@ class SlugField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": SlugFormField, **kwargs})
+
+
+# Old WordPress addresses the import's redirects answer; no URL pattern names them.
+WORDPRESS_SEGMENTS = frozenset({"wp-admin", "wp-content"})
+# The literal first segment a pattern's regex starts with, maybe inside its opening groups:
+# "^admin/" (a route's), "^sitemap\\.xml\\Z", "^(?:page/(?P<page>[0-9]+)/)?$". None when it
+# starts with a group or a class of characters instead ("^(?P<year>[0-9]{4})/", "^(?P<path>.+)").
+FIRST_SEGMENT = re.compile(
+    r"\^?(?:\((?:\?:|\?P<\w+>)?)*((?:[^\\/^$.|?*+()\[\]{}]|\\\W)+)(?:/|\$|\\Z|\Z)"
+)
+
+
+@functools.cache
+def reserved_slugs():
+    """The first path segments other parts of the site answer, which a top-level page
+    cannot have: those of the URL patterns, of static files and media, and WordPress's."""
+    reserved = set(WORDPRESS_SEGMENTS)
+    reserved.update(_first_segments(get_resolver().url_patterns))
+    for url in (settings.STATIC_URL, settings.MEDIA_URL):
+        parts = urlsplit(url or "")
+        if not parts.netloc:  # served here, not by another host
+            reserved.add(parts.path.strip("/").split("/")[0])
+    reserved.discard("")
+    return frozenset(reserved)
+
+
+def _first_segments(patterns):
+    for entry in patterns:
+        source = entry.pattern.regex.pattern
+        if source in ("", "^") and isinstance(entry, URLResolver):
+            yield from _first_segments(entry.url_patterns)
+        elif found := FIRST_SEGMENT.match(source):
+            yield re.sub(r"\\(.)", r"\1", found[1])
+
+
+@receiver(setting_changed)
+def _forget_reserved_slugs(setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "STATIC_URL", "MEDIA_URL"}:
+        reserved_slugs.cache_clear()

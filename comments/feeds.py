@@ -64,7 +64,7 @@ class SiteCommentsFeed(KeptFeed):
     feed_type = PlainTextRss
 
     def title(self):
-        return f"Comments on {self.site.title}"
+        return f"Comments on {self.site_settings.title}"
 
     def link(self):
         return reverse("blog:home")

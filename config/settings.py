@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.KeepSiteSettingsMiddleware",
     # Addresses of the WordPress site an import came from (/?p=12, /old/permalink/, …).
     "wordpress.redirects.LegacyLinkMiddleware",
     # Last, so it sees the views' 404s first: old post addresses answer 301 to the new ones.
@@ -305,6 +304,11 @@ SECURE_HSTS_PRELOAD = HTTPS and env.bool("HSTS_PRELOAD", default=True)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# Proxies whose X-Forwarded-For gives the client's address (e.g. "127.0.0.1"), for the rate
+# limits, sign-in and comments alike; running sites may still set its former name.
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES", default=env.list("COMMENTS_TRUSTED_PROXIES", default=[])
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -396,5 +400,3 @@ COMMENTS_FORM_MAX_AGE_HOURS = env.int("COMMENTS_FORM_MAX_AGE_HOURS", default=72)
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="5/60")  # comments/seconds per IP
 COMMENTS_DUPLICATE_CHECK = env.bool("COMMENTS_DUPLICATE_CHECK", default=True)
 COMMENTS_SPAM_CHECKER = env.str("COMMENTS_SPAM_CHECKER", default="")  # dotted path, optional
-# Proxies whose X-Forwarded-For is believed (e.g. "127.0.0.1"); others are the client.
-COMMENTS_TRUSTED_PROXIES = env.list("COMMENTS_TRUSTED_PROXIES", default=[])

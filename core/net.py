@@ -11,7 +11,7 @@ def client_ip(request):
     (a header mangled on the way) is no address: None.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = set(settings.COMMENTS_TRUSTED_PROXIES)
+    trusted = set(settings.TRUSTED_PROXIES)
     if remote not in trusted:
         return _address(remote)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]

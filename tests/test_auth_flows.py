@@ -14,8 +14,10 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.adapter import SocialAccountAdapter
+from blog.models import SiteSettings
 
 from . import factories
 
@@ -200,12 +202,31 @@ def test_signed_in_members_skip_the_entrance(client, member, url):
     assert client.get(url)["Location"] == "/"
 
 
-def test_account_pages_keep_the_site_title_in_header_and_footer(client, settings):
-    html = client.get("/accounts/login/").content.decode()
+# allauth puts the request's site in these pages' context as `site`.
+ENTRANCE_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/1-not-a-key/",
+    "/accounts/confirm-email/",
+    "/accounts/confirm-email/not-a-key/",
+]
 
-    assert "<title>Sign in – Colloquy</title>" in html
-    assert "<span>Colloquy</span>" in html
-    assert "&copy;" in html and "Colloquy</p>" in html
+
+@pytest.mark.parametrize("url", ENTRANCE_PAGES)
+def test_account_pages_keep_the_site_settings_in_title_header_and_footer(client, url):
+    blog = SiteSettings.load()
+    blog.title, blog.tagline = "The Geneva Dialogue", "Considered writing"
+    blog.footer_text = "Published by *the Forum*."
+    blog.save()
+
+    html = client.get(url).content.decode()
+
+    assert re.search(r"<title>[^<]+ – The Geneva Dialogue</title>", html)
+    assert "<span>The Geneva Dialogue</span>" in html and "Considered writing</p>" in html
+    assert "Published by <em>the Forum</em>." in html
+    assert f"&copy; {timezone.localdate():%Y} The Geneva Dialogue</p>" in html
 
 
 def test_forms_label_every_field_and_announce_errors(client):

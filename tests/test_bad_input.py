@@ -326,7 +326,7 @@ def test_a_nul_in_the_browsers_name_is_not_stored(client, post):
 
 @pytest.mark.parametrize("forwarded", ["203.0.113.7\x00", "not-an-address", "unknown"])
 def test_a_forwarded_address_that_is_no_address_is_not_stored(client, post, settings, forwarded):
-    settings.COMMENTS_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
 
     response = client.post(f"/comments/post/{post.pk}/", _comment_data(post),
                            HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")  # fmt: skip

@@ -322,7 +322,7 @@ def test_each_check_can_be_switched_off(settings, client, post):
 
 def test_rate_limit_uses_the_forwarded_address_only_from_trusted_proxies(settings, client, post):
     settings.COMMENTS_RATE_LIMIT = "1/60"
-    settings.COMMENTS_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
 
     def from_address(body, forwarded, remote):
         return client.post(f"/comments/post/{post.pk}/", form_data(post, body=body),

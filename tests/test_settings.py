@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    ours = ("DEBUG", "HTTPS", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    ours = (
+        "DEBUG",
+        "HTTPS",
+        "SECRET_KEY",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "TRUSTED_PROXIES",
+        "COMMENTS_TRUSTED_PROXIES",
+    )
     clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -110,6 +117,24 @@ def test_database_and_cache_follow_the_environment():
         "django.db.backends.postgresql",
         "core.cache.RedisCache",
     ], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "trusted"),
+    [
+        ({"TRUSTED_PROXIES": "127.0.0.1,10.0.0.2"}, "['127.0.0.1', '10.0.0.2']"),
+        # The setting's former name, which running sites still set.
+        ({"COMMENTS_TRUSTED_PROXIES": "127.0.0.1"}, "['127.0.0.1']"),
+        ({"TRUSTED_PROXIES": "10.0.0.2", "COMMENTS_TRUSTED_PROXIES": "127.0.0.1"}, "['10.0.0.2']"),
+    ],
+)
+def test_trusted_proxies_come_from_the_environment_under_either_name(environment, trusted):
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings as s; print(s.TRUSTED_PROXIES)",
+        **environment,
+    )  # fmt: skip
+
+    assert result.stdout.strip().splitlines()[-1] == trusted, result.stderr
 
 
 def test_the_redis_cache_shares_one_client_and_keeps_what_it_is_given(settings):

@@ -3,11 +3,15 @@
 from urllib.parse import quote, unquote
 
 import pytest
-from django.urls import reverse
+from django.core import checks
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from blog.models import Category, OldPostPath, Page, Post
+from blog.slugs import reserved_slugs
 from wordpress.importer import Importer
 
 from . import factories
@@ -170,3 +174,73 @@ def test_a_post_renamed_from_a_non_ascii_slug_redirects_from_its_old_address(cli
 
     assert OldPostPath.objects.get().path == unquote(old)
     assert (response.status_code, response["Location"]) == (301, post.get_absolute_url())
+
+
+# Reserved first segments ---------------------------------------------------------------
+
+
+def _view(request, **kwargs):
+    return HttpResponse()
+
+
+# A URLconf of every kind of pattern, for the test that reads it as ROOT_URLCONF.
+urlpatterns = [
+    path("shop/", include([path("basket/", _view)])),
+    path("opening-hours.txt", _view),
+    path("<int:number>/", _view),
+    re_path(r"^(?:archive/(?P<n>[0-9]+)/)?$", _view),
+    re_path(r"^team\-notes/$", _view),
+    re_path(r"^(?P<year>[0-9]{4})/$", _view),
+    path("", include([path("events/<slug:slug>/", _view), path("<path:path>/", _view)])),
+]
+
+
+def test_reserved_slugs_are_the_first_segments_of_the_sites_own_addresses():
+    reserved = reserved_slugs()
+
+    assert {"admin", "accounts", "profile", "comments", "csp-report", "sitemap.xml",
+            "robots.txt", "feed", "category", "tag", "author", "page", "like",
+            "search"} <= reserved  # fmt: skip
+    assert {"static", "media", "wp-admin", "wp-content"} <= reserved
+    assert not any(set("<>()[]\\^$") & set(slug) or slug.isdigit() for slug in reserved)
+
+
+def test_reserved_slugs_follow_the_urlconf_and_where_files_are_served(settings):
+    settings.ROOT_URLCONF = __name__
+    settings.MEDIA_URL = "https://media.example.org/uploads/"
+
+    assert reserved_slugs() == {
+        "shop", "opening-hours.txt", "archive", "team-notes", "events", "static",
+        "wp-admin", "wp-content",
+    }  # fmt: skip
+
+
+def test_no_top_level_page_can_take_the_profile_address():
+    with pytest.raises(ValidationError, match="used by another part of the site"):
+        Page(title="Profile", slug="profile").full_clean()
+
+
+def reserved_page_warnings(databases=("default",)):
+    found = checks.run_checks(tags=[checks.Tags.database], databases=databases)
+    return [message for message in found if message.id == "blog.W001"]
+
+
+def test_the_checks_report_top_level_pages_on_a_reserved_address():
+    page = factories.page("Your profile")
+    Page.objects.filter(pk=page.pk).update(slug="profile")
+    about = factories.page("About")
+    factories.page("Admin", slug="admin", parent=about)
+
+    (warning,) = reserved_page_warnings()
+
+    assert warning.level == checks.WARNING and warning.obj == page
+    assert f"Page {page.pk} has the slug “profile”" in warning.msg
+    assert f"Give page {page.pk} another slug" in warning.hint and "profile-page" in warning.hint
+
+
+def test_the_checks_read_no_database_unless_asked():
+    page = factories.page("Search")
+    Page.objects.filter(pk=page.pk).update(slug="search")
+
+    assert reserved_page_warnings(databases=None) == []
+    assert len(reserved_page_warnings()) == 1

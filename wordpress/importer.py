@@ -33,7 +33,6 @@ from taggit.models import Tag
 
 from blog.models import (
     PUBLICATION_DAYS,
-    RESERVED_SLUGS,
     Category,
     Page,
     Post,
@@ -42,7 +41,7 @@ from blog.models import (
     publication_day,
 )
 from blog.rendering import markdown_problem, plain_text
-from blog.slugs import make_slug
+from blog.slugs import make_slug, reserved_slugs
 from comments import services as comment_services
 from comments.models import Comment, _path_segment
 from comments.text import render_comment
@@ -720,7 +719,7 @@ class Importer:
     def _new_page(self, entry):
         parent = self.pages.get(entry.parent)
         slug = make_slug(entry.slug) or slugify(entry.title, allow_unicode=True)[:200] or "page"
-        if parent is None and (slug in RESERVED_SLUGS or slug.isdigit()):
+        if parent is None and (slug in reserved_slugs() or slug.isdigit()):
             self.report.problem(
                 _entry_label(entry),
                 f"the address /{slug}/ belongs to another part of the site "

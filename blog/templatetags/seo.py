@@ -9,21 +9,21 @@ register = template.Library()
 @register.inclusion_tag("includes/meta.html", takes_context=True)
 def page_meta(context):
     """Description, canonical URL, OpenGraph and Twitter tags of any page."""
-    request, site = context.get("request"), context.get("site")
-    if request is None or site is None:  # rendered without the site's context processors
+    request, site_settings = context.get("request"), context.get("site_settings")
+    if request is None or site_settings is None:  # rendered without the site's context processors
         return {"meta": None}
     page = context.get("page")
     title = context.get("heading") or getattr(page, "title", "")
-    return {"meta": seo.page_meta(request, site, title)}
+    return {"meta": seo.page_meta(request, site_settings, title)}
 
 
 @register.inclusion_tag("includes/meta.html", takes_context=True)
 def post_head_meta(context, post):
     """The same for a post, with its image, dates, author and JSON-LD."""
-    request, site = context.get("request"), context.get("site")
-    if request is None or site is None:
+    request, site_settings = context.get("request"), context.get("site_settings")
+    if request is None or site_settings is None:
         return {"meta": None}
-    return {"meta": seo.post_meta(request, post, site)}
+    return {"meta": seo.post_meta(request, post, site_settings)}
 
 
 @register.simple_tag(takes_context=True)
