@@ -6,9 +6,9 @@ pages are Markdown files under content/ (posts/ and pages/, read in file-name or
 each with a header (see `frontmatter`):
 
     title, slug, author (a username below), status (published, draft or pending),
-    days (from today: negative for the past, positive schedules the post), and if
-    wanted sticky (true), categories and tags ("a, b"), featured (a picture's key),
-    related (slugs), excerpt;
+    days (from today: negative for the past, positive schedules the post),
+    categories (paths) and tags, written "a, b"; and if wanted sticky (true),
+    featured (a picture's key), related (slugs, "a, b") and excerpt;
 
 and for a page: title, path (parents first), order. A paragraph of its own like
 [[lake]] in a post becomes that picture's figure.
