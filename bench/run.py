@@ -2,7 +2,7 @@
 """`make bench`: the production stack under load, on generated data.
 
 For each database (SQLite with the file cache; PostgreSQL with Redis) and each size, it
-fills a database with `manage.py bench_data` (kept in bench/.cache/ or as a PostgreSQL
+fills a database with `bench/bench_data.py` (kept in bench/.cache/ or as a PostgreSQL
 database `colloquy_bench_<posts>` and reused by later runs), starts gunicorn with two
 workers and DEBUG off on 127.0.0.1, and measures each page with wrk in three modes:
 the whole-page cache on, off (fragment caches still on), and no cache at all. Then 20
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+BENCH_DATA = ROOT / "bench" / "bench_data.py"
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 MODES = {
@@ -54,7 +55,7 @@ from django.db.models import Count
 from taggit.models import Tag
 from blog.models import Category, Post
 from comments import antispam
-from comments.management.commands.bench_data import WORDS
+from bench.bench_data import WORDS
 import random
 RANDOM_PAGES = %s
 
@@ -235,7 +236,7 @@ def django(snippet, env):
 
 
 def prepare(database, size):
-    """A database filled by bench_data; one an interrupted run left half-filled is remade."""
+    """A database filled by bench_data.py; one an interrupted run left half-filled is remade."""
     env = base_env(**database_env(database, size))
     done = CACHE / f"{database}-{size}.done"
     name = f"colloquy_bench_{size}"
@@ -251,7 +252,10 @@ def prepare(database, size):
         print("  reusing the data made by an earlier run")
         return env
     started = time.monotonic()
-    manage("bench_data", "--posts", str(size), "--comments", str(size * 10), env=env)
+    arguments = ["--posts", str(size), "--comments", str(size * 10)]
+    completed = subprocess.run([str(PYTHON), str(BENCH_DATA), *arguments], cwd=ROOT, env=env)
+    if completed.returncode:
+        sys.exit("bench_data.py failed.")
     print(f"  bench_data made {size:,} posts in {time.monotonic() - started:.0f} s")
     done.write_text(f"{time.monotonic() - started:.0f} s\n")
     return env

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "wordpress",
+    # `manage.py demo_content`, which fills the apps above.
+    "demo",
 ]
 
 MIDDLEWARE = [

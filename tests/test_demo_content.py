@@ -1,5 +1,5 @@
 """`manage.py demo_content`: a whole demo blog with its discussions, created once, and
-nothing else touched. The comments app's command runs the blog app's `demo_blog` first."""
+nothing else touched."""
 
 import io
 import re
@@ -15,11 +15,11 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from accounts import roles
-from blog.management.commands import demo_blog
 from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings, TaggedPost
-from comments.management.commands import demo_content
 from comments.models import Comment, ModerationEvent, _path_segment
 from comments.text import render_comment
+from demo import discussions, drawings
+from demo.management.commands import demo_content
 
 from . import factories
 
@@ -31,7 +31,7 @@ AUTHOR_USERNAMES = {"helena.marchetti", "kwame.mensah", "leyla.karimi"}
 @pytest.fixture(autouse=True)
 def _small_images(monkeypatch):
     # Small pictures keep the renditions, and so the tests, quick.
-    monkeypatch.setattr(demo_blog, "IMAGE_SIZE", (640, 400))
+    monkeypatch.setattr(drawings, "IMAGE_SIZE", (640, 400))
 
 
 def run(*args):
@@ -122,7 +122,7 @@ def test_images_are_figures_with_caption_and_credit():
         assert image.post_id and image.alt_text and image.caption and "©" in image.credit
         assert image.image.name.endswith(".jpg")
         assert (settings.MEDIA_ROOT / image.image.name).is_file()
-        assert (image.width, image.height) == demo_blog.IMAGE_SIZE
+        assert (image.width, image.height) == drawings.IMAGE_SIZE
         assert image.renditions
 
     in_bodies = [image for image in images if f"(image:{image.pk})" in image.post.body]
@@ -187,7 +187,7 @@ def test_second_run_creates_and_changes_nothing():
     made = Comment.objects.count()
     assert re.search(rf"comments\s+{made} created, *0 already there", first)
     # A reader joins a demo discussion; the next run leaves the comment alone.
-    post = Post.objects.get(slug=demo_content.LONG_DISCUSSION)
+    post = Post.objects.get(slug=discussions.LONG_DISCUSSION)
     Comment.objects.create(post=post, name="Reader", email="r@example.com", body="Hello.")
     before, files = snapshot(), media_files()
 
@@ -250,7 +250,7 @@ def test_leaves_other_content_alone():
     site.save()
     clash = factories.post(
         "On Bridges", slug="on-bridges", author=mine,
-        published_at=demo_blog._when(-3, 12, 0),
+        published_at=demo_content._when(-3, 12, 0),
     )  # fmt: skip
     before = {
         "clash": Post.objects.filter(pk=clash.pk).values().get(),
@@ -279,14 +279,12 @@ def test_leaves_other_content_alone():
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(
-    ("command", "step"), [(demo_blog.Command, "make_pages"), (demo_content.Command, "plant")]
-)
-def test_a_failed_run_leaves_nothing_behind(monkeypatch, command, step):
+@pytest.mark.parametrize("step", ["make_pages", "plant"])
+def test_a_failed_run_leaves_nothing_behind(monkeypatch, step):
     def fail(self, *args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(command, step, fail)
+    monkeypatch.setattr(demo_content.Command, step, fail)
     with pytest.raises(RuntimeError):
         run()
     assert not Post.objects.exists() and not PostImage.objects.exists()
@@ -319,17 +317,16 @@ def test_the_site_shows_the_demo(client, settings):
 # Discussions ------------------------------------------------------------------
 
 
-def test_demo_content_is_the_comments_apps_command():
-    # The blog app's part is `demo_blog`: the blog must not depend on comments.
+def test_demo_content_is_the_demo_apps_command():
+    # The demo fills the blog and the comments apps; neither of them knows it.
     commands = get_commands()
-    assert commands["demo_content"] == "comments"
-    assert commands["demo_blog"] == "blog"
-    assert issubclass(demo_content.Command, demo_blog.Command)
+    assert commands["demo_content"] == "demo"
+    assert "demo_blog" not in commands
 
 
 def test_one_post_has_a_long_discussion_in_many_threads():
     run()
-    post = Post.objects.get(slug=demo_content.LONG_DISCUSSION)
+    post = Post.objects.get(slug=discussions.LONG_DISCUSSION)
     comments = list(post.comments.select_related("parent"))
     approved = [comment for comment in comments if comment.status == Comment.Status.APPROVED]
     assert len(approved) >= 200
@@ -360,12 +357,12 @@ def test_discussions_are_saved_as_comment_save_would_have_saved_them():
             assert comment.submitted_at > parent.submitted_at
             assert parent.status != Comment.Status.PENDING  # Nobody replies to the unseen.
         assert (comment.user_id is None) == bool(comment.name)
-        assert comment.email and comment.user_agent == demo_content.DEMO_AGENT
+        assert comment.email and comment.user_agent == discussions.DEMO_AGENT
     # Each comment has its moderation history.
     assert ModerationEvent.objects.filter(action="submitted").count() == len(comments)
     for status in (Comment.Status.REMOVED, Comment.Status.SPAM):
         moderated = ModerationEvent.objects.filter(
-            action=status, to_status=status, actor__username=demo_content.MODERATOR
+            action=status, to_status=status, actor__username=discussions.MODERATOR
         )
         assert moderated.count() == Comment.objects.filter(status=status).count()
 
@@ -375,10 +372,10 @@ def test_several_posts_have_threaded_discussions():
     discussed = Post.objects.filter(comments__isnull=False).distinct()
     assert discussed.count() >= 6
     assert all(post.is_public for post in discussed)
-    deep = Comment.objects.filter(depth__gte=2).exclude(post__slug=demo_content.LONG_DISCUSSION)
+    deep = Comment.objects.filter(depth__gte=2).exclude(post__slug=discussions.LONG_DISCUSSION)
     assert deep.filter(status=Comment.Status.APPROVED).exists()
     assert (
-        Comment.objects.exclude(post__slug=demo_content.LONG_DISCUSSION)
+        Comment.objects.exclude(post__slug=discussions.LONG_DISCUSSION)
         .filter(status=Comment.Status.PENDING)
         .exists()
     )
@@ -414,7 +411,7 @@ def test_the_site_shows_the_discussions(client, settings):
         link = f'href="{post.get_absolute_url()}#comments">{count} comment{"s" * (count != 1)}</a>'
         assert link in home, post.slug
 
-    post = Post.objects.get(slug=demo_content.LONG_DISCUSSION)
+    post = Post.objects.get(slug=discussions.LONG_DISCUSSION)
     html = client.get(post.get_absolute_url()).content.decode()
     assert f'<h2 id="comments-heading">{post.comment_count} comments</h2>' in html
     assert html.count('class="comment depth-') == post.comments.approved().count() + (

@@ -1,4 +1,7 @@
-"""`manage.py bench_data --posts N --comments M`: a large, realistic blog for benchmarks.
+#!/usr/bin/env python3
+"""A large, realistic blog for benchmarks, in the database the environment names.
+
+    .venv/bin/python bench/bench_data.py --posts N --comments M [--hot-comments 200] [--seed 1]
 
 Writers, nested categories, tags, N posts over fifteen years (a few drafts and
 scheduled ones) and M threaded comments with a long tail: most posts have a few, some
@@ -9,31 +12,43 @@ own transaction; both tables' secondary indexes, and the search index, are built
 the end. The Markdown of a small set of bodies is rendered once and shared, and comments
 get their ids, path, depth and HTML here, as `Comment.save()` would make them.
 
-Bench data is for a database of its own: the command refuses to add to one that already
-has any, and changes nothing then.
+Bench data is for a database of its own: the script refuses to add to one that already
+has any, and changes nothing then. It sets Django up itself (config.settings, unless
+DJANGO_SETTINGS_MODULE says otherwise), with DATABASE_URL as the site reads it.
 """
 
+import argparse
+import os
 import random
+import sys
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 from itertools import islice
+from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.db.models import Max
-from django.utils import timezone
-from django.utils.text import slugify
-from taggit.models import Tag
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from blog import search
-from blog.models import Category, Post, TaggedPost
-from blog.rendering import render_markdown, summary_html
-from comments import services
-from comments.models import Comment, _path_segment
-from comments.text import render_comment
-from core import generation
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:  # the tests import this module with Django set up already
+    django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+from taggit.models import Tag  # noqa: E402
+
+from blog.models import Category, Post, TaggedPost  # noqa: E402
+from blog.rendering import render_markdown, summary_html  # noqa: E402
+from comments import services  # noqa: E402
+from comments.models import Comment, _path_segment  # noqa: E402
+from comments.text import render_comment  # noqa: E402
 
 WRITER_PREFIX = "bench-writer-"
 AGENT = "Colloquy bench_data"
@@ -82,29 +97,47 @@ def batched(iterable, size):
         yield chunk
 
 
-class Command(BaseCommand):
-    help = "Fill an empty database with a large, realistic blog for benchmarks."
+class Refused(Exception):
+    """The numbers or the database do not allow a run; nothing was changed."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--posts", type=int, default=1_000)
-        parser.add_argument("--comments", type=int, default=10_000)
-        parser.add_argument(
-            "--hot-comments",
-            type=int,
-            default=200,
-            help="comments on the newest published post (default 200)",
+
+def main(argv=None, stdout=None):
+    parser = argparse.ArgumentParser(
+        description="Fill an empty database with a large, realistic blog for benchmarks."
+    )
+    parser.add_argument("--posts", type=int, default=1_000)
+    parser.add_argument("--comments", type=int, default=10_000)
+    parser.add_argument(
+        "--hot-comments",
+        type=int,
+        default=200,
+        help="comments on the newest published post (default 200)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    try:
+        BenchData(stdout or sys.stdout).make(
+            args.posts, args.comments, args.hot_comments, args.seed
         )
-        parser.add_argument("--seed", type=int, default=1)
+    except Refused as error:
+        sys.exit(str(error))
 
-    def handle(self, *args, posts, comments, hot_comments, seed, **options):
+
+class BenchData:
+    def __init__(self, stdout):
+        self.stdout = stdout
+
+    def write(self, line):
+        self.stdout.write(line + "\n")
+        self.stdout.flush()
+
+    def make(self, posts, comments, hot_comments=200, seed=1):
         if posts < 1 or comments < 0 or hot_comments < 0:
-            raise CommandError(
-                "--posts must be at least 1; --comments and --hot-comments 0 or more."
-            )
+            raise Refused("--posts must be at least 1; --comments and --hot-comments 0 or more.")
         if hot_comments > comments:
-            raise CommandError("--hot-comments cannot be more than --comments.")
+            raise Refused("--hot-comments cannot be more than --comments.")
         if get_user_model().objects.filter(username__startswith=WRITER_PREFIX).exists():
-            raise CommandError(
+            raise Refused(
                 "This database already has bench data; use a new database (or flush this one)."
             )
         self.rng = random.Random(seed)
@@ -126,8 +159,7 @@ class Command(BaseCommand):
                 # on a site that grew: index-only scans need the second. Nothing gathers
                 # SQLite's statistics on a real site, so none are gathered here either.
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-        generation.bump()
-        self.stdout.write(
+        self.write(
             f"Made {posts:,} posts and {comments:,} comments in {time.monotonic() - started:.0f} s."
         )
 
@@ -171,7 +203,7 @@ class Command(BaseCommand):
             bodies.append((text, html, summary_html(html)))
         post_ids, made_count = [], 0
         # The posts table's secondary indexes, the search index's among them, are built
-        # once at the end, as is the search index itself.
+        # once at the end; each batch's posts are indexed as it commits (core.changes).
         with deferred_indexes(Post._meta.db_table):
             for numbers in batched(range(count), BATCH):
                 batch = [self.new_post(n, count, writers, bodies) for n in numbers]
@@ -191,8 +223,6 @@ class Command(BaseCommand):
                 post_ids += [post.pk for post in made if post.is_public]
                 made_count += len(made)
                 self.progress("posts", made_count, count)
-            search.reindex_all()
-            self.stdout.write("  search index: made")
         return post_ids
 
     def new_post(self, n, count, writers, bodies):
@@ -293,7 +323,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
 
     def progress(self, what, done, total):
-        self.stdout.write(f"  {what}: {done:,} of {total:,}")
+        self.write(f"  {what}: {done:,} of {total:,}")
 
 
 COMMENT_COLUMNS = [
@@ -353,3 +383,7 @@ def deferred_indexes(table):
         with connection.cursor() as cursor:
             for _, definition in indexes:
                 cursor.execute(definition)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,33 +1,22 @@
 # ruff: noqa: E501 - the comments below are prose, one to a line.
-"""`manage.py demo_content`: the demo blog of `demo_blog`, with discussions under its posts.
+"""The demo's discussions: hand-written ones under several posts, and one long one.
 
-Runs the blog app's `demo_blog` command (same options: `--admin-login`, `--site-url`)
-and, in the same transaction, adds threaded discussions: hand-written ones under
-several posts, with replies up to four deep, a removed comment whose approved
-replies keep their place and a comment awaiting moderation; and under one post a
-long discussion of more than 200 comments in many threads, made from phrase lists.
-The blog app knows nothing of comments, so this command lives in the comments app.
+The hand-written ones have replies up to four deep, a removed comment whose approved
+replies keep their place and a comment awaiting moderation; the long one, under one
+post, has more than 200 comments in many threads, made from phrase lists. Their times
+fall between the post's publication and now.
 
-The comments are saved level by level with `bulk_create`, so their path, depth and
-HTML are made here, as `Comment.save()` would make them. Their times fall between
-the post's publication and now. Demo comments carry DEMO_AGENT as their user
-agent: a post that has any already gets nothing more, so a second run adds no
-comments, and comments anybody else wrote are left alone.
+Demo comments carry DEMO_AGENT as their user agent, which is how a second run knows
+a post's discussion is there already.
 """
 
-import random
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.utils import timezone
-
-from blog.management.commands import demo_blog
-from comments import services
 from comments.models import Comment, ModerationEvent, _path_segment
 from comments.text import render_comment
-from core import generation
 
 DEMO_AGENT = "Colloquy demo_content"
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
@@ -467,10 +456,10 @@ def long_discussion(rng, author, people, approved=LONG_APPROVED):
     return roots
 
 
-def _walk(roots):
+def walk(roots):
     for said in roots:
         yield said
-        yield from _walk(said.replies)
+        yield from walk(said.replies)
 
 
 def timeline(roots, start, end, rng, thread_gap, reply_gap):
@@ -512,117 +501,60 @@ def _ip(name):
     return f"{('192.0.2', '198.51.100', '203.0.113')[n % 3]}.{n // 3 % 254 + 1}"
 
 
-class Command(demo_blog.Command):
-    help = (
-        "Fill the site with a demo blog and threaded discussions under its posts "
-        "(runs demo_blog first). Safe to run again: it only creates what is missing."
+def unsaved_comment(post, said, parent, at, people):
+    """An unsaved comment, with what `Comment.save()` would have computed."""
+    segment = _path_segment(at)
+    person = people.get(said.who)
+    comment = Comment(
+        post=post,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        path=f"{parent.path}/{segment}" if parent else segment,
+        body=said.body,
+        body_html=render_comment(said.body),
+        status=said.status,
+        user_agent=DEMO_AGENT,
+        submitted_at=at,
     )
-    REPORTED = (*demo_blog.Command.REPORTED, "discussions", "comments")
-
-    def make_content(self):
-        super().make_content()
-        self.make_discussions()
-
-    def make_discussions(self):
-        now, discussed = timezone.now(), []
-        for slug in [*DISCUSSIONS, LONG_DISCUSSION]:
-            post = self.posts.get(slug)
-            if post is None or not post.is_public:
-                continue
-            ours = post.comments.filter(user_agent=DEMO_AGENT).count()
-            if ours:
-                self.tally("discussions", False)
-                self.present["comments"] += ours
-                continue
-            rng = random.Random(slug)  # The same discussion every time.
-            if slug == LONG_DISCUSSION:
-                roots = long_discussion(rng, post.author.username, self.people)
-                gaps = {"thread_gap": 3, "reply_gap": 1.5}  # Hours, on average.
-            else:
-                roots, gaps = DISCUSSIONS[slug], {"thread_gap": 10, "reply_gap": 5}
-            start, end = post.published_at + timedelta(minutes=20), now - timedelta(minutes=10)
-            times = timeline(roots, start, end, rng, **gaps)
-            self.created["comments"] += self.plant(post, roots, times, now)
-            self.tally("discussions", True)
-            discussed.append(post.pk)
-        if discussed:
-            services.refresh_counts(discussed)
-            generation.bump()
-
-    def plant(self, post, roots, times, now):
-        """Save a discussion level by level, each level in one query and in path order
-        (parents need their ids before their replies can point at them)."""
-        moderator = self.people[MODERATOR]
-        level, saved, events = [(said, None) for said in roots], 0, []
-        while level:
-            comments = [self.comment(post, said, parent, times[said]) for said, parent in level]
-            Comment.objects.bulk_create(sorted(comments, key=lambda comment: comment.path))
-            for (said, _), comment in zip(level, comments, strict=True):
-                # A moderator stepped in after the last reply had come.
-                decided = min(max(times[s] for s in _walk([said])) + timedelta(hours=2), now)
-                events += self.events(comment, moderator, decided)
-            saved += len(comments)
-            level = [
-                (reply, comment)
-                for (said, _), comment in zip(level, comments, strict=True)
-                for reply in said.replies
-            ]
-        ModerationEvent.objects.bulk_create(events)
-        return saved
-
-    def comment(self, post, said, parent, at):
-        """An unsaved comment, with what `Comment.save()` would have computed."""
-        segment = _path_segment(at)
-        person = self.people.get(said.who)
-        comment = Comment(
-            post=post,
-            parent=parent,
-            depth=parent.depth + 1 if parent else 0,
-            path=f"{parent.path}/{segment}" if parent else segment,
-            body=said.body,
-            body_html=render_comment(said.body),
-            status=said.status,
-            user_agent=DEMO_AGENT,
-            submitted_at=at,
+    if person is not None:
+        comment.user, comment.email = person, person.email
+        comment.ip_address = _ip(said.who)
+        comment.status_reason = "the post's author" if person == post.author else "staff"
+    else:
+        comment.name = said.who
+        comment.email, comment.url, comment.ip_address = _guest_details(said.who)
+        comment.status_reason = (
+            "previously approved commenter"
+            if said.status in (APPROVED, REMOVED)
+            else "first comment"
         )
-        if person is not None:
-            comment.user, comment.email = person, person.email
-            comment.ip_address = _ip(said.who)
-            comment.status_reason = "the post's author" if person == post.author else "staff"
-        else:
-            comment.name = said.who
-            comment.email, comment.url, comment.ip_address = _guest_details(said.who)
-            comment.status_reason = (
-                "previously approved commenter"
-                if said.status in (APPROVED, REMOVED)
-                else "first comment"
-            )
-        return comment
+    return comment
 
-    def events(self, comment, moderator, decided):
-        """The moderation history the comment would have had."""
-        arrived = PENDING if comment.status == SPAM else comment.status
-        if comment.status == REMOVED:
-            arrived = APPROVED
-        events = [
+
+def moderation_events(comment, moderator, decided):
+    """The moderation history the comment would have had."""
+    arrived = PENDING if comment.status == SPAM else comment.status
+    if comment.status == REMOVED:
+        arrived = APPROVED
+    events = [
+        ModerationEvent(
+            comment=comment,
+            action="submitted",
+            to_status=arrived,
+            note=comment.status_reason,
+            at=comment.submitted_at,
+        )
+    ]
+    if arrived != comment.status:
+        events.append(
             ModerationEvent(
                 comment=comment,
-                action="submitted",
-                to_status=arrived,
-                note=comment.status_reason,
-                at=comment.submitted_at,
+                actor=moderator,
+                action=comment.status,
+                from_status=arrived,
+                to_status=comment.status,
+                note="personal attack" if comment.status == REMOVED else "",
+                at=decided,
             )
-        ]
-        if arrived != comment.status:
-            events.append(
-                ModerationEvent(
-                    comment=comment,
-                    actor=moderator,
-                    action=comment.status,
-                    from_status=arrived,
-                    to_status=comment.status,
-                    note="personal attack" if comment.status == REMOVED else "",
-                    at=decided,
-                )
-            )
-        return events
+        )
+    return events

@@ -1,29 +1,20 @@
-"""The moderation side of the comments app: the queue, the lists and the reports."""
+"""The comment list and page: the moderation queue, its filters and actions, the history."""
 
-import logging
-
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect, JsonResponse
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from core.admin import DateHierarchyInRange
 
-from . import personal_data, services
-from .models import Comment, ModerationEvent, ModerationRule, Report
-
-MODERATE = "comments.moderate_comment"
-logger = logging.getLogger(__name__)
+from .. import services
+from ..models import Comment, ModerationEvent, Report
+from .common import can_moderate, changelist_url
+from .guest_data import GuestDataViews
 
 # The words the event log uses for each moderator decision.
 DECISIONS = {
@@ -32,10 +23,6 @@ DECISIONS = {
     Comment.Status.SPAM: "marked as spam",
     Comment.Status.REMOVED: "removed",
 }
-
-
-def _moderates(request):
-    return request.user.has_perm(MODERATE)
 
 
 def _open_reports():
@@ -60,10 +47,6 @@ def commenter(comment):
             {"user__isnull": "True", "email__iexact": comment.email},
         )
     return None
-
-
-def changelist_url(**params):
-    return f"{reverse('admin:comments_comment_changelist')}?{urlencode(params)}"
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -152,8 +135,7 @@ class ReportInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("user")
 
 
-@admin.register(Comment)
-class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
+class CommentAdmin(GuestDataViews, DateHierarchyInRange, admin.ModelAdmin):
     list_display = (
         "excerpt",
         "author",
@@ -219,7 +201,7 @@ class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
             )
             .order_by(*self.get_ordering(request))
         )
-        if not _moderates(request):
+        if not can_moderate(request):
             queryset = queryset.filter(post__author=request.user)
         return queryset
 
@@ -227,12 +209,12 @@ class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
         return ["queue_rank", "-submitted_at", "-pk"]
 
     def get_search_fields(self, request):
-        if _moderates(request):
+        if can_moderate(request):
             return self.search_fields
         return tuple(field for field in self.search_fields if field != "ip_address")
 
     def get_fieldsets(self, request, obj=None):
-        moderates = _moderates(request)
+        moderates = can_moderate(request)
         fieldsets = [
             (None, {"fields": ("target_link", "parent", "kind", "body")}),
             (
@@ -262,7 +244,7 @@ class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        if _moderates(request):
+        if can_moderate(request):
             return self.readonly_fields
         return (*self.readonly_fields, "status")
 
@@ -271,7 +253,7 @@ class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request):
-        return _moderates(request)
+        return can_moderate(request)
 
     def view_on_site(self, comment):
         # The permalink only leads somewhere for a public comment on a public post or page.
@@ -410,207 +392,8 @@ class CommentAdmin(DateHierarchyInRange, admin.ModelAdmin):
         )
         return format_html('<a href="{}">{}</a>', changelist_url(**params), summary)
 
-    @admin.display(description="Guest's personal data")
-    def guest_data(self, comment):
-        if comment.user_id or not comment.email:
-            return "—"
-        return format_html(
-            '<a href="{}">Export or erase everything by {}</a>',
-            guest_data_url(comment.email),
-            comment.email,
-        )
-
-    # A guest commenter's personal data, by e-mail address ----------------------------
-
-    def get_urls(self):
-        guest_views = [
-            path(
-                "guest-data/",
-                self.admin_site.admin_view(self.guest_data_view),
-                name="comments_comment_guest_data",
-            ),
-            path(
-                "guest-data/export/",
-                self.admin_site.admin_view(self.guest_data_export),
-                name="comments_comment_guest_data_export",
-            ),
-        ]
-        return guest_views + super().get_urls()  # before the catch-all "<object_id>/"
-
-    def guest_data_view(self, request):
-        """What is kept about a guest commenter, found by e-mail address, with the export
-        link and the erase form; a POST from that form erases."""
-        if not _moderates(request):
-            raise PermissionDenied
-        if request.method == "POST":
-            form = GuestEraseForm(request.POST)
-            if form.is_valid():
-                return self._erase_guest(request, form.cleaned_data)
-            lookup = GuestLookupForm(request.POST)
-        else:
-            form = None
-            lookup = GuestLookupForm(request.GET or None)
-        email = lookup.cleaned_data["email"] if lookup.is_valid() else None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "A guest commenter's personal data",
-            "lookup_form": lookup,
-            "email": email,
-        }
-        if email:
-            counts = dict(
-                personal_data.guest_comments(email)
-                .order_by()
-                .values_list("status")
-                .annotate(n=Count("pk"))
-            )
-            context.update(
-                comment_counts=[
-                    (label, counts[value])
-                    for value, label in Comment.Status.choices
-                    if value in counts
-                ],
-                comment_total=sum(counts.values()),
-                subscription_total=personal_data.guest_subscriptions(email).count(),
-                comments_url=changelist_url(user__isnull="True", email__iexact=email),
-                export_url=guest_data_url(email, export=True),
-                erase_form=form or GuestEraseForm(initial={"email": email}),
-            )
-        status = 400 if form is not None else 200
-        return TemplateResponse(request, "admin/comments/guest_data.html", context, status=status)
-
-    def _erase_guest(self, request, data):
-        email, remove = data["email"], data["comments"] == GuestEraseForm.REMOVE
-        comments, subscriptions = personal_data.erase_guest(email, remove, request.user)
-        outcome = "removed, their text deleted" if remove else "kept, signed “Guest”"
-        logger.info(
-            "%s erased the guest data of %s: %s comment(s) %s; %s subscription(s) deleted",
-            request.user.get_username(), email, comments, outcome, subscriptions,
-        )  # fmt: skip
-        self.message_user(
-            request,
-            f"{email}: {comments} guest comment(s) {outcome}; their e-mail address, website, "
-            f"IP address and browser forgotten; {subscriptions} subscription(s) deleted.",
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(guest_data_url(email))
-
-    def guest_data_export(self, request):
-        if not _moderates(request):
-            raise PermissionDenied
-        lookup = GuestLookupForm(request.GET)
-        if not lookup.is_valid():
-            return HttpResponseRedirect(guest_data_url(request.GET.get("email", "")))
-        email = lookup.cleaned_data["email"]
-        logger.info("%s exported the guest data of %s", request.user.get_username(), email)
-        data = {"exported_at": timezone.now(), **personal_data.export_guest(email)}
-        response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
-        response["Content-Disposition"] = 'attachment; filename="guest-commenter-data.json"'
-        response["Cache-Control"] = "no-store"
-        return response
-
     @admin.display(description="On the site")
     def on_site(self, comment):
         if not self._is_on_site(comment):
             return "—"
         return format_html('<a href="{}">view</a>', comment.get_absolute_url())
-
-
-def guest_data_url(email, export=False):
-    name = "comments_comment_guest_data" + ("_export" if export else "")
-    return f"{reverse(f'admin:{name}')}?{urlencode({'email': email})}"
-
-
-class GuestLookupForm(forms.Form):
-    email = forms.EmailField(label="E-mail address")
-
-
-class GuestEraseForm(forms.Form):
-    KEEP, REMOVE = "keep", "remove"
-
-    email = forms.EmailField(widget=forms.HiddenInput)
-    comments = forms.ChoiceField(
-        label="Their comments",
-        choices=[
-            (KEEP, "Keep them in their discussions, signed “Guest”"),
-            (REMOVE, "Remove them from the site and delete their text"),
-        ],
-        initial=KEEP,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "erase_%s")  # the look-up form on the page has id_email
-        super().__init__(*args, **kwargs)
-
-
-class ModerationRuleForm(forms.ModelForm):
-    class Meta:
-        model = ModerationRule
-        fields = ("list", "kind", "value", "note")
-
-    def clean(self):
-        cleaned = super().clean()
-        # As the model will store it, so that the uniqueness check sees the same value.
-        value = cleaned.get("value", "").strip()
-        if cleaned.get("kind") != ModerationRule.Kind.WORD:
-            value = value.lower()
-        cleaned["value"] = value
-        return cleaned
-
-
-@admin.register(ModerationRule)
-class ModerationRuleAdmin(admin.ModelAdmin):
-    form = ModerationRuleForm
-    list_display = ("value", "list", "kind", "note", "created_at")
-    list_filter = ("list", "kind")
-    search_fields = ("value", "note")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": ("list", "kind", "value", "note"),
-                "description": (
-                    "A new comment matching the disallowed list is marked as spam; one "
-                    "matching the moderation list waits for a moderator. Words match whole "
-                    "words anywhere in the comment, name, e-mail or website; an IP address "
-                    "ending in “.” or “*” matches a range; an e-mail address written as "
-                    "“@example.com” matches a whole domain."
-                ),
-            },
-        ),
-    )
-
-
-@admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ("comment_link", "reason", "reporter", "created_at", "resolved")
-    # Each row links to its report by its date: the comment's column is a link already.
-    list_display_links = ("created_at",)
-    list_filter = ("resolved", "created_at")
-    list_select_related = ("comment", "user")
-    search_fields = ("reason", "comment__body")
-    fields = ("comment_link", "reporter", "reason", "created_at", "resolved")
-    readonly_fields = ("comment_link", "reporter", "reason", "created_at")
-    actions = ["mark_resolved"]
-
-    def has_add_permission(self, request):
-        return False  # readers report comments on the site
-
-    @admin.display(description="Comment", ordering="comment__submitted_at")
-    def comment_link(self, report):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:comments_comment_change", args=[report.comment_id]),
-            Truncator(report.comment.body).chars(80),
-        )
-
-    @admin.display(description="Reported by")
-    def reporter(self, report):
-        return report.user or report.ip_address or "—"
-
-    @admin.action(description="Mark selected reports as resolved", permissions=["change"])
-    def mark_resolved(self, request, queryset):
-        count = queryset.filter(resolved=False).update(resolved=True)
-        self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)
