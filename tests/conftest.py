@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts import roles
+from blog.models import Post
 
 from . import factories
 
@@ -93,6 +94,27 @@ def moderator(db):
 @pytest.fixture
 def superuser(db):
     return factories.user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def post(author):
+    """A published post by `author`."""
+    return factories.post("On listening", author=author)
+
+
+@pytest.fixture
+def filed_post(author):
+    """A published post by `author` in the category Region and tagged mediation: it is in
+    every kind of list (home, category, tag, author, dates)."""
+    return factories.post(
+        "On listening", author=author, tags=["mediation"], categories=[factories.category("Region")]
+    )
+
+
+@pytest.fixture
+def draft(author):
+    """A draft by `author`: its author and editors may preview it, nobody else sees it."""
+    return factories.post("Draft", author=author, status=Post.Status.DRAFT)
 
 
 @pytest.fixture

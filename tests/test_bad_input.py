@@ -28,11 +28,6 @@ def _no_wait(settings):
     settings.COMMENTS_MIN_SECONDS = 0
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 def _typed(**overrides):
     return post_form(title="A very late essay", body="Typed with *care*.", **overrides)
 

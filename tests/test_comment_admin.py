@@ -43,11 +43,6 @@ def change_form(target, **overrides):
     return data
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 # The queue ---------------------------------------------------------------------------
 
 

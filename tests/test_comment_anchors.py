@@ -15,11 +15,6 @@ from . import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("Discussed", author=author)
-
-
 def anchor_url(kind, target_id, number):
     return reverse("comments:anchor", args=[kind, target_id, number])
 

@@ -15,11 +15,6 @@ from .test_query_budgets import BUDGETS
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("Discussed", author=author)
-
-
 def shown_bodies(client, post, url=None):
     html = client.get(url or post.get_absolute_url()).content.decode()
     return re.findall(r'<div class="comment-body"><p>(.*?)</p>', html), html

@@ -20,11 +20,6 @@ def _no_wait(settings):
     settings.COMMENTS_MIN_SECONDS = 0
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 def send(client, post, **overrides):
     return client.post(f"/comments/post/{post.pk}/", factories.comment_form(post, **overrides))
 

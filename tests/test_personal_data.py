@@ -40,11 +40,6 @@ def exists(user):
     return get_user_model().objects.filter(pk=user.pk).exists()
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 # Who may do what ---------------------------------------------------------------------
 
 

@@ -292,11 +292,6 @@ def test_author_page_is_paginated(client, author, settings):
 # A reader's own page -----------------------------------------------------------------
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 def test_own_page_lists_their_comments_with_status(client_for, reader, post):
     factories.comment(post, user=reader, body="My approved thought.")
     factories.comment(post, user=reader, status=Comment.Status.PENDING, body="My pending thought.")

@@ -33,11 +33,6 @@ def kept(comment):
     return {"ip_address": comment.ip_address, "user_agent": comment.user_agent} == SENT_FROM
 
 
-@pytest.fixture
-def post(author):
-    return factories.post(author=author)
-
-
 def test_it_forgets_ips_of_old_guest_and_account_comments_only(
     post, reader, settings, django_assert_num_queries
 ):
