@@ -6,14 +6,11 @@ import os
 import re
 import subprocess
 import sys
-import threading
-import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -559,66 +556,6 @@ def test_a_change_made_by_another_process_shows_at_once(client, filed_post, sett
     )  # fmt: skip
 
     assert "On listening, again" in text(client, "/")
-
-
-def test_the_generation_outlives_the_default_cache_timeout(filed_post):
-    generation.bump()
-    with mock.patch("time.time", return_value=time.time() + 3600):
-        assert cache.get(generation.KEY) is not None
-
-
-# A slow value is made by one process at a time ---------------------------------------------
-
-
-def made_elsewhere(parts):
-    """Another process has started making the value kept under `parts`."""
-    key = generation.cache_key(*parts)
-    cache.add(f"making:{key}", True, generation.MAKING_SECONDS)
-    return key
-
-
-def test_a_value_another_process_is_making_is_waited_for_not_made_again():
-    generation.next_change()
-    key = made_elsewhere(("footer",))
-    finisher = threading.Timer(0.1, lambda: cache.set(key, "made elsewhere", 60))
-    finisher.start()
-    made_here = mock.Mock(return_value="made here")
-
-    assert generation.cached(("footer",), made_here, 60) == "made elsewhere"
-    assert not made_here.called
-    finisher.join()
-
-
-def test_a_process_that_dies_while_making_a_value_holds_the_others_up_only_briefly():
-    generation.next_change()
-    made_elsewhere(("footer",))
-    with mock.patch.object(generation, "MAKING_SECONDS", 0.1):
-        assert generation.cached(("footer",), lambda: "made here", 60) == "made here"
-    assert generation.cached(("footer",), lambda: "made again", 60) == "made here"
-
-
-def test_a_reader_that_stops_waiting_leaves_the_slow_makers_mark_alone():
-    generation.next_change()
-    key = made_elsewhere(("footer",))
-    with mock.patch.object(generation, "MAKING_SECONDS", 0.1):
-        generation.cached(("footer",), lambda: "made here", 60)
-    cache.delete(key)  # gone again, while the slow maker is still at work
-    with (
-        mock.patch.object(generation, "MAKING_SECONDS", 0.1),
-        mock.patch.object(generation.time, "sleep") as waited,
-    ):
-        generation.cached(("footer",), lambda: "made by a third", 60)
-    assert waited.called
-
-
-def test_a_value_that_failed_to_be_made_is_made_by_the_next_reader_without_waiting():
-    def fails():
-        raise RuntimeError("the database went away")
-
-    with pytest.raises(RuntimeError):
-        generation.cached(("footer",), fails, 60)
-    with mock.patch.object(generation.time, "sleep", side_effect=AssertionError("waited")):
-        assert generation.cached(("footer",), lambda: "made", 60) == "made"
 
 
 # The discussion's HTML is shared between anonymous readers -----------------------------------
