@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from accounts import roles
+from blog.models import Post
 
 from . import factories
 
@@ -21,23 +22,36 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("TEST", {})["NAME"] = str(name)
 
 
+def isolation(folder):
+    """The settings that keep a test's files, cache and tasks to itself, under `folder`.
+    Passwords are hashed the fast way: the real hasher is slow on purpose, and tests make
+    hundreds of accounts."""
+    from django.conf import settings
+
+    isolated = {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "MEDIA_ROOT": folder / "media",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "imports": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": folder / "imports"},
+            },
+        },
+        "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    }
+    own_cache = _own_cache(settings.CACHES["default"], folder)
+    if own_cache:
+        isolated["CACHES"] = {"default": own_cache}
+    return isolated
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test gets an empty cache, its own media folder and plain static files. Passwords
-    are hashed the fast way: the real hasher is slow on purpose, and tests make hundreds
-    of accounts."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "imports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "imports"},
-        },
-    }
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    _own_cache(settings, tmp_path)
+    """Each test gets an empty cache, its own media folder and plain static files."""
+    for name, value in isolation(tmp_path).items():
+        setattr(settings, name, value)
     cache.clear()
     yield
     cache.clear()
@@ -89,19 +103,43 @@ def _after_changes(assertion):
     return counted
 
 
-def _own_cache(settings, tmp_path):
+def _own_cache(cache_settings, folder):
     """Each test clears the cache: parallel test workers (pytest-xdist) must not share one.
-    A file cache gets the test's own folder, Redis a database per worker."""
-    cache_settings = settings.CACHES["default"]
+    A file cache gets the test's own folder, Redis a database per worker; None: the cache as
+    it is will do."""
     if cache_settings["BACKEND"].endswith("FileCache"):
-        settings.CACHES = {"default": {**cache_settings, "LOCATION": str(tmp_path / "cache")}}
-        return
+        return {**cache_settings, "LOCATION": str(folder / "cache")}
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if not worker.startswith("gw") or not cache_settings["BACKEND"].endswith("RedisCache"):
-        return
+        return None
     number = int(worker[2:]) % 15 + 1  # Redis has databases 0-15; 0 is the site's own
     location = re.sub(r"/\d*$", "", cache_settings["LOCATION"]) + f"/{number}"
-    settings.CACHES = {"default": {**cache_settings, "LOCATION": location}}
+    return {**cache_settings, "LOCATION": location}
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """For data that a module's tests only read, made once by a module-scoped fixture with
+    `django_db_blocker.unblock()`: it is made in a transaction of the module's own, in which
+    each test's transaction is a savepoint, and rolled back after the module's last test, so
+    that the next module starts from an empty database again. Yields the module's folder,
+    whose media/ holds the files made with the data. Not for `transaction=True` tests, whose
+    flush would take the data away."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("module")
+    with override_settings(**isolation(folder)):
+        with django_db_blocker.unblock():
+            kept = transaction.atomic()
+            kept.__enter__()
+        try:
+            yield folder
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                kept.__exit__(None, None, None)
+    shutil.rmtree(folder / "media", ignore_errors=True)
 
 
 @pytest.fixture
@@ -138,6 +176,27 @@ def moderator(db):
 @pytest.fixture
 def superuser(db):
     return factories.user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def post(author):
+    """A published post by `author`."""
+    return factories.post("On listening", author=author)
+
+
+@pytest.fixture
+def filed_post(author):
+    """A published post by `author` in the category Region and tagged mediation: it is in
+    every kind of list (home, category, tag, author, dates)."""
+    return factories.post(
+        "On listening", author=author, tags=["mediation"], categories=[factories.category("Region")]
+    )
+
+
+@pytest.fixture
+def draft(author):
+    """A draft by `author`: its author and editors may preview it, nobody else sees it."""
+    return factories.post("Draft", author=author, status=Post.Status.DRAFT)
 
 
 @pytest.fixture

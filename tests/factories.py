@@ -11,6 +11,8 @@ from django.utils import timezone
 from PIL import ExifTags, Image, ImageCms
 
 from blog.models import Category, Page, Post, PostImage
+from comments import antispam
+from comments.models import Comment, target_field
 
 _counter = itertools.count(1)
 
@@ -95,3 +97,36 @@ def page(title=None, **fields):
     title = title or f"Page {next(_counter)}"
     fields.setdefault("status", Page.Status.PUBLISHED)
     return Page.objects.create(title=title, **fields)
+
+
+# A comment's `minute` counts from here: a test orders a discussion without waiting, and
+# the discussion is long past the minutes in which its authors may edit it.
+DISCUSSION_BEGAN = timedelta(days=1)
+
+
+def comment(target, body="A thoughtful reply.", *, user=None, parent=None, minute=None, **fields):
+    """An approved comment on `target` (a post or a page), saved as the site saves one (its
+    path, depth and HTML made by `Comment.save()`): a guest's, or `user`'s; a reply to
+    `parent`. `minute`: written that many minutes into a discussion that began a day ago."""
+    fields.setdefault("status", Comment.Status.APPROVED)
+    if user is None:
+        fields.setdefault("name", "Grace Guest")
+        fields.setdefault("email", "grace@example.org")
+    if minute is not None:
+        fields["submitted_at"] = timezone.now() - DISCUSSION_BEGAN + timedelta(minutes=minute)
+    return Comment.objects.create(
+        **{target_field(target): target}, body=body, user=user, parent=parent, **fields
+    )
+
+
+def comment_form(post, **fields):
+    """What a guest's comment form sends for `post`; a field given as None is left out."""
+    data = {
+        "name": "Grace Guest",
+        "email": "grace@example.org",
+        "url": "",
+        "body": "A thoughtful reply.",
+        "token": antispam.form_token(post),
+        **fields,
+    }
+    return {key: value for key, value in data.items() if value is not None}

@@ -139,22 +139,28 @@ def build_site(settings):
     )
     site.draft = factories.post("Not ready", author=site.author, status=Post.Status.DRAFT)
 
-    site.comment = _comment(
+    site.comment = factories.comment(
         site.discussed,
         name="Guest Gail",
         email="gail@example.org",
         url="https://example.org/gail",
         body="Listening *is* work.",
     )
-    _comment(site.discussed, parent=site.comment, user=site.author, body="Thank you, Gail.")
-    reply = _comment(site.discussed, parent=site.comment, user=site.reader, body="Agreed.")
-    _comment(site.discussed, parent=reply, name="Deep Dan", email="dan@example.org", body="Yes.")
-    removed = _comment(
+    factories.comment(
+        site.discussed, parent=site.comment, user=site.author, body="Thank you, Gail."
+    )
+    reply = factories.comment(site.discussed, parent=site.comment, user=site.reader, body="Agreed.")
+    factories.comment(
+        site.discussed, parent=reply, name="Deep Dan", email="dan@example.org", body="Yes."
+    )
+    removed = factories.comment(
         site.discussed, name="Spammer", body="Buy now", status=Comment.Status.REMOVED
     )
-    _comment(site.discussed, parent=removed, user=site.reader, body="This was spam.")
-    site.own = _comment(site.discussed, user=site.reader, body="My own words.", edited=True)
-    site.pending = _comment(
+    factories.comment(site.discussed, parent=removed, user=site.reader, body="This was spam.")
+    site.own = factories.comment(site.discussed, user=site.reader, body="My own words.")
+    site.own.edited_at = timezone.now()
+    site.own.save(update_fields=["edited_at"])
+    site.pending = factories.comment(
         site.discussed,
         name="Pat Pending",
         email="pat@example.org",
@@ -164,7 +170,7 @@ def build_site(settings):
     likes.like(site.discussed, site.editor)
     likes.like(site.discussed, site.superuser)
     site.reported = Report.objects.create(comment=site.comment, user=site.reader, reason="Rude")
-    _comment(site.about, name="Guest Gail", email="gail@example.org", body="Nice page.")
+    factories.comment(site.about, name="Guest Gail", email="gail@example.org", body="Nice page.")
     site.subscription = Subscription.objects.create(post=site.discussed, email="gail@example.org")
     site.subscription_confirmed = Subscription.objects.create(
         post=site.discussed, email="dan@example.org", confirmed=True
@@ -192,16 +198,6 @@ def _member(username, display_name, **fields):
     person = factories.user(username, display_name=display_name, password=PASSWORD, **fields)
     EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
     return person
-
-
-def _comment(target, edited=False, **fields):
-    fields.setdefault("status", Comment.Status.APPROVED)
-    kind = "page" if target.__class__.__name__ == "Page" else "post"
-    comment = Comment.objects.create(**{kind: target}, **fields)
-    if edited:
-        comment.edited_at = timezone.now()
-        comment.save(update_fields=["edited_at"])
-    return comment
 
 
 def link_in_last_mail(word):

@@ -69,9 +69,7 @@ def test_author_sees_and_edits_only_their_own_posts(client_for, author, other_au
     assert Post.objects.filter(pk=theirs.pk).exists()
 
 
-def test_author_submits_a_draft_for_review(client_for, author):
-    draft = factories.post("Draft", author=author, status=Post.Status.DRAFT)
-
+def test_author_submits_a_draft_for_review(client_for, author, draft):
     client_for(author).post(
         reverse("admin:blog_post_changelist"),
         {"action": "submit_for_review", "_selected_action": [draft.pk]},

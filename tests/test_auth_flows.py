@@ -40,11 +40,6 @@ def member(db):
 
 
 @pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
-@pytest.fixture
 def github(db):
     return SocialApp.objects.create(
         provider="github", name="Colloquy on GitHub", client_id="github-id", secret="s3cret"

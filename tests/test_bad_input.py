@@ -13,7 +13,6 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.utils import timezone
 
 from blog.models import Post
-from comments import antispam
 from comments.models import Comment, Report
 
 from . import factories
@@ -27,17 +26,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_wait(settings):
     settings.COMMENTS_MIN_SECONDS = 0
-
-
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
-def _comment_data(post, **overrides):
-    data = {"name": "Grace Guest", "email": "grace@example.org", "url": "",
-            "body": "A thoughtful reply.", "token": antispam.form_token(post)}  # fmt: skip
-    return {**data, **overrides}
 
 
 def _typed(**overrides):
@@ -149,7 +137,7 @@ def test_a_query_string_that_is_not_utf8_is_a_bad_request(client, post, address)
 def test_a_comment_sent_in_bytes_that_are_not_utf8_is_refused_not_garbled(
     client, post, field, encoding
 ):
-    data = _comment_data(post)
+    data = factories.comment_form(post)
     data[field] = data[field].encode() + b" caf\xe9"
     body, content_type = _form(data, encoding)
 
@@ -174,7 +162,7 @@ def test_a_post_sent_from_the_admin_in_bytes_that_are_not_utf8_is_refused(client
 
 def test_a_replacement_character_typed_in_a_form_is_text_like_any_other(client, post):
     typed = "The sign � stands for a lost letter."
-    body, content_type = _form(_comment_data(post, body=typed), "urlencoded")
+    body, content_type = _form(factories.comment_form(post, body=typed), "urlencoded")
 
     response = client.post(f"/comments/post/{post.pk}/", body, content_type=content_type)
 
@@ -317,7 +305,9 @@ def test_a_nul_in_a_report_reason_is_refused_with_the_reason_kept(client, post):
 
 def test_a_nul_in_the_browsers_name_is_not_stored(client, post):
     response = client.post(
-        f"/comments/post/{post.pk}/", _comment_data(post), HTTP_USER_AGENT="Mozilla\x00/5.0"
+        f"/comments/post/{post.pk}/",
+        factories.comment_form(post),
+        HTTP_USER_AGENT="Mozilla\x00/5.0",
     )
 
     assert response.status_code == 302
@@ -328,7 +318,7 @@ def test_a_nul_in_the_browsers_name_is_not_stored(client, post):
 def test_a_forwarded_address_that_is_no_address_is_not_stored(client, post, settings, forwarded):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
 
-    response = client.post(f"/comments/post/{post.pk}/", _comment_data(post),
+    response = client.post(f"/comments/post/{post.pk}/", factories.comment_form(post),
                            HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")  # fmt: skip
 
     assert response.status_code == 302

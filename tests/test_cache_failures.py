@@ -57,13 +57,6 @@ def clock(monkeypatch):
     return clock
 
 
-@pytest.fixture
-def post(author):
-    return factories.post(
-        "On listening", author=author, tags=["mediation"], categories=[factories.category("Region")]
-    )
-
-
 def file_cache(settings, location):
     settings.CACHES = {"default": {"BACKEND": "core.cache.FileCache", "LOCATION": str(location)}}
 
@@ -152,26 +145,28 @@ def failures_logged(caplog):
 # Readers and commenters notice nothing but speed -------------------------------------------
 
 
-def test_public_pages_are_made_afresh_when_the_cache_fails(post, broken):
+def test_public_pages_are_made_afresh_when_the_cache_fails(filed_post, broken):
     # Nobody waits for a value that another reader cannot keep either.
     with mock.patch.object(generation.time, "sleep", side_effect=AssertionError("waited")):
-        for url in public_urls(post):
+        for url in public_urls(filed_post):
             assert "On listening" in text(Client(), url)
             assert "On listening" in text(Client(), url)
 
 
-def test_a_guests_comment_is_kept_when_the_cache_fails(post, broken):
-    response = comment(Client(), post, name="Grace Guest", email="grace@example.org")
+def test_a_guests_comment_is_kept_when_the_cache_fails(filed_post, broken):
+    response = comment(Client(), filed_post, name="Grace Guest", email="grace@example.org")
 
     assert response.status_code == 302
     assert Comment.objects.get().body == "Still here."
 
 
-def test_a_signed_in_readers_comment_is_kept_when_the_cache_fails(client_for, reader, post, broken):
+def test_a_signed_in_readers_comment_is_kept_when_the_cache_fails(
+    client_for, reader, filed_post, broken
+):
     client = client_for(reader)
-    assert "Commenting as reader." in text(client, post.get_absolute_url())
+    assert "Commenting as reader." in text(client, filed_post.get_absolute_url())
 
-    response = comment(client, post)
+    response = comment(client, filed_post)
 
     assert response.status_code == 302
     assert Comment.objects.get().user == reader
@@ -196,21 +191,21 @@ def test_staff_sign_in_to_the_admin_when_the_cache_fails(broken):
     assert response.status_code == 302
 
 
-def test_the_comment_rate_limit_holds_when_the_cache_fails(post, broken, settings):
+def test_the_comment_rate_limit_holds_when_the_cache_fails(filed_post, broken, settings):
     settings.COMMENTS_RATE_LIMIT = "2/60"
     guest = {"name": "Grace Guest", "email": "grace@example.org"}
     for body in ("one", "two"):
-        assert comment(Client(), post, body=body, **guest).status_code == 302
+        assert comment(Client(), filed_post, body=body, **guest).status_code == 302
 
-    response = comment(Client(), post, body="three", **guest)
+    response = comment(Client(), filed_post, body="three", **guest)
 
     assert response.status_code == 429
     assert Comment.objects.count() == 2
 
 
-def test_a_redis_that_never_answers_costs_time_not_pages(post, silent_redis):
+def test_a_redis_that_never_answers_costs_time_not_pages(filed_post, silent_redis):
     assert "On listening" in text(Client(), "/")
-    response = comment(Client(), post, name="Grace Guest", email="grace@example.org")
+    response = comment(Client(), filed_post, name="Grace Guest", email="grace@example.org")
 
     assert response.status_code == 302
     assert Comment.objects.count() == 1
@@ -219,7 +214,7 @@ def test_a_redis_that_never_answers_costs_time_not_pages(post, silent_redis):
 # Operators are told, once a minute ---------------------------------------------------------
 
 
-def test_a_failing_cache_is_logged_once_a_minute_not_per_request(post, broken, clock, caplog):
+def test_a_failing_cache_is_logged_once_a_minute_not_per_request(filed_post, broken, clock, caplog):
     for _ in range(6):  # a request every ten seconds, each trying the cache again
         clock.now += 10
         text(Client(), "/")
@@ -234,15 +229,15 @@ def test_a_failing_cache_is_logged_once_a_minute_not_per_request(post, broken, c
 
 
 def test_a_change_made_on_a_full_disk_reaches_every_process(
-    post, folder, monkeypatch, django_capture_on_commit_callbacks
+    filed_post, folder, monkeypatch, django_capture_on_commit_callbacks
 ):
     text(Client(), "/")
     before = generation.current()
     fill(folder, monkeypatch)
 
-    post.title = "On listening, again"
+    filed_post.title = "On listening, again"
     with django_capture_on_commit_callbacks(execute=True):
-        post.save()
+        filed_post.save()
 
     # Another process (which can write, here) reads a new generation, not the one the
     # pages kept before the change were made under.
@@ -268,11 +263,13 @@ def cache_away(folder, tmp_path):
     away.rename(folder)
 
 
-def test_a_change_made_while_the_cache_failed_shows_once_it_answers_again(post, folder, tmp_path):
+def test_a_change_made_while_the_cache_failed_shows_once_it_answers_again(
+    filed_post, folder, tmp_path
+):
     text(Client(), "/")  # kept
     with cache_away(folder, tmp_path):
-        post.title = "On listening, again"
-        post.save()
+        filed_post.title = "On listening, again"
+        filed_post.save()
         assert "On listening, again" in text(Client(), "/")
 
     assert "On listening, again" in text(Client(), "/")

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:comments_comment_changelist")
 
 
-def comment(post, status=Comment.Status.PENDING, **fields):
-    fields.setdefault("name", "Grace Guest")
-    fields.setdefault("email", "grace@example.org")
-    fields.setdefault("body", "A thoughtful reply.")
-    return Comment.objects.create(post=post, status=status, **fields)
-
-
 def listed(response):
     return [c.pk for c in response.context["cl"].result_list]
 
@@ -50,20 +43,21 @@ def change_form(target, **overrides):
     return data
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 # The queue ---------------------------------------------------------------------------
 
 
 def test_queue_lists_pending_first_then_newest(client_for, moderator, post):
     now = timezone.now()
-    old_pending = comment(post, submitted_at=now - timedelta(days=2))
-    new_approved = comment(post, Comment.Status.APPROVED, submitted_at=now)
-    new_pending = comment(post, submitted_at=now - timedelta(hours=1))
-    spam = comment(post, Comment.Status.SPAM, submitted_at=now - timedelta(hours=2))
+    old_pending = factories.comment(
+        post, status=Comment.Status.PENDING, submitted_at=now - timedelta(days=2)
+    )
+    new_approved = factories.comment(post, status=Comment.Status.APPROVED, submitted_at=now)
+    new_pending = factories.comment(
+        post, status=Comment.Status.PENDING, submitted_at=now - timedelta(hours=1)
+    )
+    spam = factories.comment(
+        post, status=Comment.Status.SPAM, submitted_at=now - timedelta(hours=2)
+    )
 
     response = client_for(moderator).get(QUEUE)
 
@@ -72,12 +66,18 @@ def test_queue_lists_pending_first_then_newest(client_for, moderator, post):
 
 
 def test_queue_rows_show_text_author_post_reason_reports_and_links(client_for, moderator, post):
-    target = comment(post, Comment.Status.APPROVED, body="<script>alert(1)</script> Hello",
-                     status_reason="previously approved commenter")  # fmt: skip
+    target = factories.comment(
+        post,
+        status=Comment.Status.APPROVED,
+        body="<script>alert(1)</script> Hello",
+        status_reason="previously approved commenter",
+    )
     Report.objects.create(comment=target, ip_address="192.0.2.1", reason="rude")
     Report.objects.create(comment=target, ip_address="192.0.2.2", resolved=True)
     account = factories.user("member", display_name="Mo Member")
-    comment(post, user=account, name="", email="", body="Signed in.")
+    factories.comment(
+        post, status=Comment.Status.PENDING, user=account, name="", email="", body="Signed in."
+    )
 
     html = client_for(moderator).get(QUEUE).content.decode()
 
@@ -93,13 +93,18 @@ def test_queue_rows_show_text_author_post_reason_reports_and_links(client_for, m
 
 
 def test_queue_filters_and_search(client_for, moderator, post):
-    reported = comment(post, Comment.Status.APPROVED, ip_address="203.0.113.9")
+    reported = factories.comment(post, status=Comment.Status.APPROVED, ip_address="203.0.113.9")
     Report.objects.create(comment=reported, ip_address="192.0.2.1")
-    settled = comment(post, Comment.Status.APPROVED, body="Old news.")
+    settled = factories.comment(post, status=Comment.Status.APPROVED, body="Old news.")
     Report.objects.create(comment=settled, ip_address="192.0.2.1", resolved=True)
-    pingback = comment(post, kind=Comment.Kind.PINGBACK, body="Linked from elsewhere.")
+    pingback = factories.comment(
+        post,
+        status=Comment.Status.PENDING,
+        kind=Comment.Kind.PINGBACK,
+        body="Linked from elsewhere.",
+    )
     other_post = factories.post("Elsewhere", author=moderator)
-    elsewhere = comment(other_post, body="Over there.")
+    elsewhere = factories.comment(other_post, status=Comment.Status.PENDING, body="Over there.")
     client = client_for(moderator)
 
     assert listed(client.get(QUEUE, {"reported": "yes"})) == [reported.pk]
@@ -121,8 +126,9 @@ def test_queue_costs_a_fixed_number_of_queries(
     accounts = [factories.user(), factories.user()]
     for n in range(size):
         account = accounts[n % 2] if n % 3 == 0 else None
-        target = comment(posts[n % 3], user=account, status=Comment.Status.APPROVED,
-                         ip_address=f"192.0.2.{n}")  # fmt: skip
+        target = factories.comment(
+            posts[n % 3], status=Comment.Status.APPROVED, user=account, ip_address=f"192.0.2.{n}"
+        )
         if n % 2:
             Report.objects.create(comment=target, ip_address="198.51.100.1")
     client = client_for(moderator)
@@ -151,8 +157,8 @@ def test_queue_costs_a_fixed_number_of_queries(
 def test_bulk_actions_change_status_through_services(
     client_for, moderator, post, action, start, status, logged
 ):
-    chosen = [comment(post, start), comment(post, start)]
-    untouched = comment(post, start)
+    chosen = [factories.comment(post, status=start), factories.comment(post, status=start)]
+    untouched = factories.comment(post, status=start)
     report = Report.objects.create(comment=chosen[0], ip_address="192.0.2.1")
 
     response = run_action(client_for(moderator), action, chosen)
@@ -172,7 +178,10 @@ def test_bulk_actions_change_status_through_services(
 
 
 def test_approve_and_unapprove_update_the_posts_comment_count(client_for, moderator, post):
-    waiting = [comment(post), comment(post)]
+    waiting = [
+        factories.comment(post, status=Comment.Status.PENDING),
+        factories.comment(post, status=Comment.Status.PENDING),
+    ]
     client = client_for(moderator)
 
     run_action(client, "approve", waiting)
@@ -185,8 +194,8 @@ def test_approve_and_unapprove_update_the_posts_comment_count(client_for, modera
 
 
 def test_approving_settles_open_reports_and_unapproving_does_not(client_for, moderator, post):
-    kept = comment(post, Comment.Status.APPROVED)
-    held = comment(post, Comment.Status.APPROVED)
+    kept = factories.comment(post, status=Comment.Status.APPROVED)
+    held = factories.comment(post, status=Comment.Status.APPROVED)
     for target in (kept, held):
         Report.objects.create(comment=target, ip_address="192.0.2.1")
     client = client_for(moderator)
@@ -203,8 +212,8 @@ def test_approving_settles_open_reports_and_unapproving_does_not(client_for, mod
 
 
 def test_deleting_a_comment_updates_the_posts_comment_count(client_for, superuser, post):
-    target = comment(post, Comment.Status.APPROVED)
-    comment(post, Comment.Status.APPROVED)
+    target = factories.comment(post, status=Comment.Status.APPROVED)
+    factories.comment(post, status=Comment.Status.APPROVED)
     post.refresh_from_db()
     assert post.comment_count == 2  # kept by the comments themselves, however saved
 
@@ -216,8 +225,8 @@ def test_deleting_a_comment_updates_the_posts_comment_count(client_for, superuse
 
 
 def test_a_comment_with_replies_cannot_be_deleted_only_removed(client_for, superuser, post):
-    parent = comment(post, Comment.Status.APPROVED)
-    comment(post, Comment.Status.APPROVED, parent=parent)
+    parent = factories.comment(post, status=Comment.Status.APPROVED)
+    factories.comment(post, status=Comment.Status.APPROVED, parent=parent)
 
     response = client_for(superuser).post(
         reverse("admin:comments_comment_delete", args=[parent.pk]), {"post": "yes"}
@@ -231,7 +240,7 @@ def test_a_comment_with_replies_cannot_be_deleted_only_removed(client_for, super
 
 
 def test_changing_status_on_the_comment_page_is_logged(client_for, moderator, post):
-    target = comment(post, body="Teh point.")
+    target = factories.comment(post, status=Comment.Status.PENDING, body="Teh point.")
     Report.objects.create(comment=target, ip_address="192.0.2.1")
 
     response = client_for(moderator).post(
@@ -254,7 +263,7 @@ def test_changing_status_on_the_comment_page_is_logged(client_for, moderator, po
 
 
 def test_fixing_a_typo_logs_no_status_change(client_for, moderator, post):
-    target = comment(post, Comment.Status.APPROVED, body="Teh point.")
+    target = factories.comment(post, status=Comment.Status.APPROVED, body="Teh point.")
 
     client_for(moderator).post(
         reverse("admin:comments_comment_change", args=[target.pk]),
@@ -267,7 +276,9 @@ def test_fixing_a_typo_logs_no_status_change(client_for, moderator, post):
 
 
 def test_comment_page_shows_the_log_reports_and_read_only_details(client_for, moderator, post):
-    target = comment(post, ip_address="203.0.113.7", user_agent="Mozilla/5.0 Test")
+    target = factories.comment(
+        post, status=Comment.Status.PENDING, ip_address="203.0.113.7", user_agent="Mozilla/5.0 Test"
+    )
     ModerationEvent.objects.create(comment=target, action="submitted", to_status="pending",
                                    note="first comment")  # fmt: skip
     Report.objects.create(comment=target, ip_address="192.0.2.1", reason="Off topic")
@@ -299,12 +310,14 @@ def test_moderation_events_have_no_admin_of_their_own(client_for, superuser):
 
 
 def test_history_link_shows_the_same_commenters_comments(client_for, moderator, post):
-    first = comment(post, Comment.Status.APPROVED, email="Grace@Example.org")
-    second = comment(post, Comment.Status.SPAM)
-    comment(post, email="someone@example.org")
+    first = factories.comment(post, status=Comment.Status.APPROVED, email="Grace@Example.org")
+    second = factories.comment(post, status=Comment.Status.SPAM)
+    factories.comment(post, status=Comment.Status.PENDING, email="someone@example.org")
     account = factories.user("member")
-    signed_in = comment(post, user=account, email="grace@example.org")
-    again = comment(post, user=account, email="")
+    signed_in = factories.comment(
+        post, status=Comment.Status.PENDING, user=account, email="grace@example.org"
+    )
+    again = factories.comment(post, status=Comment.Status.PENDING, user=account, email="")
     client = client_for(moderator)
 
     html = client.get(reverse("admin:comments_comment_change", args=[second.pk])).content.decode()
@@ -337,9 +350,9 @@ def test_moderator_sees_only_the_comments_part_of_the_admin(client_for, moderato
 def test_index_counts_waiting_and_reported_comments_for_moderators(
     client_for, moderator, author, post
 ):
-    comment(post)
-    comment(post)
-    reported = comment(post, Comment.Status.APPROVED)
+    factories.comment(post, status=Comment.Status.PENDING)
+    factories.comment(post, status=Comment.Status.PENDING)
+    reported = factories.comment(post, status=Comment.Status.APPROVED)
     Report.objects.create(comment=reported, ip_address="192.0.2.1")
     Report.objects.create(comment=reported, ip_address="192.0.2.2")
     client = client_for(moderator)
@@ -358,8 +371,12 @@ def test_index_counts_waiting_and_reported_comments_for_moderators(
 
 
 def test_author_sees_only_comments_on_their_own_posts(client_for, author, other_author, post):
-    mine = comment(post)
-    theirs = comment(factories.post("Theirs", author=other_author), ip_address="203.0.113.7")
+    mine = factories.comment(post, status=Comment.Status.PENDING)
+    theirs = factories.comment(
+        factories.post("Theirs", author=other_author),
+        status=Comment.Status.PENDING,
+        ip_address="203.0.113.7",
+    )
     client = client_for(author)
 
     response = client.get(QUEUE)
@@ -374,7 +391,7 @@ def test_author_sees_only_comments_on_their_own_posts(client_for, author, other_
 
 
 def test_author_cannot_moderate(client_for, author, post):
-    target = comment(post)
+    target = factories.comment(post, status=Comment.Status.PENDING)
     client = client_for(author)
 
     refused = run_action(client, "approve", [target])
@@ -426,7 +443,7 @@ def test_moderator_keeps_the_lists(client_for, moderator):
 
 
 def test_reports_list_links_to_the_comment_and_resolves(client_for, moderator, post):
-    target = comment(post, Comment.Status.APPROVED, body="Questionable.")
+    target = factories.comment(post, status=Comment.Status.APPROVED, body="Questionable.")
     report = Report.objects.create(comment=target, ip_address="192.0.2.1", reason="spam?")
     client = client_for(moderator)
     changelist = reverse("admin:comments_report_changelist")

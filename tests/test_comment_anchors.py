@@ -2,12 +2,10 @@
 on whichever comment page it is, and new comments never take an imported one's anchor."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from comments import services
 from comments.models import Comment
@@ -15,19 +13,6 @@ from comments.models import Comment
 from . import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def post(author):
-    return factories.post("Discussed", author=author)
-
-
-def make(post=None, body="Words.", status=Comment.Status.APPROVED, minutes=0, **fields):
-    fields.setdefault("name", "Reader")
-    return Comment.objects.create(
-        post=post, body=body, status=status,
-        submitted_at=timezone.now() - timedelta(minutes=1000 - minutes), **fields,
-    )  # fmt: skip
 
 
 def anchor_url(kind, target_id, number):
@@ -38,8 +23,8 @@ def anchor_url(kind, target_id, number):
 
 
 def test_an_imported_comment_is_shown_under_its_old_anchor(client, post):
-    imported = make(post, "From the old site.", legacy_id=10**9)
-    native = make(post, "Written here.", minutes=1)
+    imported = factories.comment(post, "From the old site.", legacy_id=10**9, minute=0)
+    native = factories.comment(post, "Written here.", minute=1)
 
     html = client.get(post.get_absolute_url()).content.decode()
 
@@ -51,28 +36,28 @@ def test_an_imported_comment_is_shown_under_its_old_anchor(client, post):
 
 
 def test_an_old_id_is_imported_once_per_post_or_page(post, author):
-    make(post, legacy_id=7)
-    make(factories.post(author=author), legacy_id=7)  # another post may have its own 7
-    make(post)  # comments written here have no old id, however many
-    make(post)
+    factories.comment(post, legacy_id=7)
+    factories.comment(factories.post(author=author), legacy_id=7)  # another post may have its own 7
+    factories.comment(post)  # comments written here have no old id, however many
+    factories.comment(post)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make(post, legacy_id=7)
+        factories.comment(post, legacy_id=7)
     page = factories.page("About")
-    make(page=page, legacy_id=7)
+    factories.comment(page, legacy_id=7)
     with pytest.raises(IntegrityError), transaction.atomic():
-        make(page=page, legacy_id=7)
+        factories.comment(page, legacy_id=7)
 
 
 # New comments stay clear of imported anchors ---------------------------------------
 
 
 def test_comments_after_an_import_get_ids_above_the_old_ones(post):
-    make(post, legacy_id=4000)
-    make(post)
+    factories.comment(post, legacy_id=4000)
+    factories.comment(post)
 
     services.reserve_anchor_ids(5000)
-    after = make(post, "Written after the import.")
+    after = factories.comment(post, "Written after the import.")
 
     assert after.pk > 5000
 
@@ -82,18 +67,18 @@ def test_reserving_on_a_table_without_comments_yet(post):
 
     services.reserve_anchor_ids(5000)
 
-    assert make(post).pk > 5000
+    assert factories.comment(post).pk > 5000
 
 
 def test_reserving_never_moves_the_ids_back(post):
     services.reserve_anchor_ids(5000)
-    first = make(post)
-    latest = make(post).pk
+    first = factories.comment(post)
+    latest = factories.comment(post).pk
     Comment.objects.filter(pk=latest).delete()  # a deleted comment's id is not reused either
 
     services.reserve_anchor_ids(100)
     services.reserve_anchor_ids(first.pk)
-    after = make(post)
+    after = factories.comment(post)
 
     assert after.pk > latest > 5000
 
@@ -102,7 +87,7 @@ def test_reserving_never_moves_the_ids_back(post):
 
 
 def test_an_old_anchor_leads_to_its_comment(client, post):
-    imported = make(post, legacy_id=123)
+    imported = factories.comment(post, legacy_id=123)
 
     response = client.get(anchor_url("post", post.pk, 123))
 
@@ -112,7 +97,7 @@ def test_an_old_anchor_leads_to_its_comment(client, post):
 
 
 def test_a_native_comments_anchor_leads_to_it(client, post):
-    native = make(post)
+    native = factories.comment(post)
 
     response = client.get(anchor_url("post", post.pk, native.pk))
 
@@ -120,15 +105,15 @@ def test_a_native_comments_anchor_leads_to_it(client, post):
 
 
 def test_an_imported_comment_is_not_found_by_its_new_id(client, post):
-    imported = make(post, legacy_id=10**9)
+    imported = factories.comment(post, legacy_id=10**9)
 
     assert client.get(anchor_url("post", post.pk, imported.pk)).status_code == 404
 
 
 def test_the_old_id_wins_over_a_new_comment_with_that_number(settings, client, post):
     settings.COMMENTS_THREADS_PER_PAGE = 1
-    native = make(post)  # on comment page 1
-    make(post, "Imported", legacy_id=native.pk, minutes=1)  # on comment page 2
+    native = factories.comment(post, minute=0)  # on comment page 1
+    factories.comment(post, "Imported", legacy_id=native.pk, minute=1)  # on comment page 2
 
     response = client.get(anchor_url("post", post.pk, native.pk))
 
@@ -138,8 +123,10 @@ def test_the_old_id_wins_over_a_new_comment_with_that_number(settings, client, p
 
 def test_an_old_anchor_on_a_later_comment_page_leads_to_that_page(settings, client, post):
     settings.COMMENTS_THREADS_PER_PAGE = 2
-    tops = [make(post, f"thread {n}", minutes=n * 10, legacy_id=100 + n) for n in range(5)]
-    reply = make(post, "reply", parent=tops[4], minutes=55, legacy_id=999)
+    tops = [
+        factories.comment(post, f"thread {n}", legacy_id=100 + n, minute=n * 10) for n in range(5)
+    ]
+    reply = factories.comment(post, "reply", parent=tops[4], legacy_id=999, minute=55)
 
     response = client.get(anchor_url("post", post.pk, 999))
     landed = client.get(response["Location"].split("#")[0]).content.decode()
@@ -152,21 +139,21 @@ def test_an_old_anchor_on_a_later_comment_page_leads_to_that_page(settings, clie
     "status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
 )
 def test_an_old_anchor_of_a_hidden_comment_is_not_found(client, post, status):
-    make(post, status=status, legacy_id=55)
+    factories.comment(post, status=status, legacy_id=55)
 
     assert client.get(anchor_url("post", post.pk, 55)).status_code == 404
 
 
 def test_an_old_anchor_on_an_unpublished_post_is_not_found(client, author):
     draft = factories.post(author=author, status="draft")
-    make(draft, legacy_id=55)
+    factories.comment(draft, legacy_id=55)
 
     assert client.get(anchor_url("post", draft.pk, 55)).status_code == 404
 
 
 def test_an_old_anchor_belongs_to_its_own_post(client, post, author):
     elsewhere = factories.post(author=author)
-    make(elsewhere, legacy_id=55)
+    factories.comment(elsewhere, legacy_id=55)
 
     assert client.get(anchor_url("post", post.pk, 55)).status_code == 404
     assert client.get(anchor_url("page", elsewhere.pk, 55)).status_code == 404
@@ -183,14 +170,14 @@ def test_an_old_anchor_belongs_to_its_own_post(client, post, author):
     ],
 )
 def test_nonsense_anchors_are_not_found(client, post, path):
-    make(post, legacy_id=1)
+    factories.comment(post, legacy_id=1)
 
     assert client.get(path.format(post=post.pk)).status_code == 404
 
 
 def test_an_old_anchor_on_a_page_leads_to_the_page(client):
     page = factories.page("About")
-    make(page=page, legacy_id=77)
+    factories.comment(page, legacy_id=77)
 
     response = client.get(anchor_url("page", page.pk, 77))
 
@@ -198,7 +185,7 @@ def test_an_old_anchor_on_a_page_leads_to_the_page(client):
 
 
 def test_the_discussion_tells_its_script_where_to_ask(client, post):
-    make(post, legacy_id=5)
+    factories.comment(post, legacy_id=5)
 
     html = client.get(post.get_absolute_url()).content.decode()
 

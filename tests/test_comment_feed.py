@@ -1,7 +1,6 @@
 import feedparser
 import pytest
 
-from blog.models import Post
 from comments.models import Comment
 
 from . import factories
@@ -44,8 +43,6 @@ def test_post_page_advertises_its_comments_feed(client, author):
     )
 
 
-def test_unpublished_posts_have_no_comments_feed(client, author):
-    draft = factories.post("Draft", author=author, status=Post.Status.DRAFT)
-
+def test_unpublished_posts_have_no_comments_feed(client, draft):
     assert client.get(feed_url(draft)).status_code == 404
     assert client.get("/2025/02/30/nothing/feed/").status_code == 404

@@ -37,11 +37,6 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("Talks at the table", author=author)
-
-
 def send_comment(client, post, body, **fields):
     data = {**GUEST, "body": body, "token": antispam.form_token(post), **fields}
     response = client.post(f"/comments/post/{post.pk}/", data)
@@ -88,7 +83,7 @@ def test_pending_comment_mails_every_moderator_with_an_address(
         "root@example.org",
     ]
     message = mail_to("moderator@example.org")[0]
-    assert message.subject == "New comment awaiting moderation on “Talks at the table”"
+    assert message.subject == "New comment awaiting moderation on “On listening”"
     for text in [
         "Gus Guest",
         "gus@example.net",
@@ -292,7 +287,7 @@ def test_the_post_author_hears_of_each_approved_comment(client, pending, moderat
         client.post(moderation_path(pending, moderator))
 
     [message] = mail_to("author@example.org")
-    assert message.subject == "New comment on “Talks at the table”"
+    assert message.subject == "New comment on “On listening”"
     assert "Gus Guest" in message.body and "A first comment, held." in message.body
     assert f"https://blog.example/comments/{pending.pk}/" in message.body
 
@@ -348,7 +343,7 @@ def test_a_guest_who_asks_for_follow_ups_gets_one_confirmation_mail(client, post
     assert (subscription.email, subscription.confirmed) == ("gus@example.net", False)
     assert subscription.confirmation_sent_at is not None
     [message] = mail_to("gus@example.net")
-    assert "Talks at the table" in message.subject
+    assert "On listening" in message.subject
     assert "/comments/follow/confirm/" in message.body
 
 

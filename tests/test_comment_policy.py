@@ -5,14 +5,7 @@ import pytest
 from comments import antispam, policy, services
 from comments.models import Comment, ModerationRule
 
-from . import factories
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def post(author):
-    return factories.post("Policy", author=author)
 
 
 def new(post, body="Plain words.", user=None, name="Grace", email="grace@example.org",

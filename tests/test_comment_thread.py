@@ -1,12 +1,10 @@
 """The thread under a post: order, nesting, placeholders, depth, pages and the query budget."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from comments import services, thread
 from comments.models import Comment
@@ -17,31 +15,17 @@ from .test_query_budgets import BUDGETS
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("Discussed", author=author)
-
-
-def make(post, body, parent=None, status=Comment.Status.APPROVED, minutes=0, **fields):
-    fields.setdefault("name", "Reader")
-    fields.setdefault("email", "reader@example.org")
-    return Comment.objects.create(
-        post=post, parent=parent, body=body, status=status,
-        submitted_at=timezone.now() - timedelta(minutes=100 - minutes), **fields,
-    )  # fmt: skip
-
-
 def shown_bodies(client, post, url=None):
     html = client.get(url or post.get_absolute_url()).content.decode()
     return re.findall(r'<div class="comment-body"><p>(.*?)</p>', html), html
 
 
 def test_thread_is_in_reading_order_with_replies_under_their_parent(client, post):
-    first = make(post, "first", minutes=1)
-    second = make(post, "second", minutes=2)
-    make(post, "reply to first", parent=first, minutes=3)
-    make(post, "reply to second", parent=second, minutes=4)
-    make(post, "later reply to first", parent=first, minutes=5)
+    first = factories.comment(post, "first", minute=1)
+    second = factories.comment(post, "second", minute=2)
+    factories.comment(post, "reply to first", parent=first, minute=3)
+    factories.comment(post, "reply to second", parent=second, minute=4)
+    factories.comment(post, "later reply to first", parent=first, minute=5)
 
     bodies, html = shown_bodies(client, post)
     html = html.split('<section class="discussion"', 1)[1].split('<div class="comment-respond"')[0]
@@ -57,7 +41,7 @@ def test_depth_caps_indentation_and_reply_links(settings, client, post):
     settings.COMMENTS_MAX_DEPTH = 3
     parent = None
     for level in range(5):
-        parent = make(post, f"level {level}", parent=parent, minutes=level)
+        parent = factories.comment(post, f"level {level}", parent=parent, minute=level)
 
     _, html = shown_bodies(client, post)
 
@@ -69,12 +53,13 @@ def test_depth_caps_indentation_and_reply_links(settings, client, post):
 
 
 def test_hidden_comment_with_visible_replies_is_a_placeholder(client, post):
-    removed = make(post, "removed words", status=Comment.Status.REMOVED, minutes=1)
-    pending = make(post, "pending words", parent=removed, status=Comment.Status.PENDING,
-                   minutes=2)  # fmt: skip
-    make(post, "visible reply", parent=pending, minutes=3)
-    make(post, "removed without replies", status=Comment.Status.REMOVED, minutes=4)
-    make(post, "spam", status=Comment.Status.SPAM, minutes=5)
+    removed = factories.comment(post, "removed words", status=Comment.Status.REMOVED, minute=1)
+    pending = factories.comment(
+        post, "pending words", parent=removed, status=Comment.Status.PENDING, minute=2
+    )
+    factories.comment(post, "visible reply", parent=pending, minute=3)
+    factories.comment(post, "removed without replies", status=Comment.Status.REMOVED, minute=4)
+    factories.comment(post, "spam", status=Comment.Status.SPAM, minute=5)
 
     bodies, html = shown_bodies(client, post)
 
@@ -86,8 +71,8 @@ def test_hidden_comment_with_visible_replies_is_a_placeholder(client, post):
 
 
 def test_reply_to_spam_starts_its_own_thread(client, post):
-    spam = make(post, "spam", status=Comment.Status.SPAM, minutes=1)
-    make(post, "innocent reply", parent=spam, minutes=2)
+    spam = factories.comment(post, "spam", status=Comment.Status.SPAM, minute=1)
+    factories.comment(post, "innocent reply", parent=spam, minute=2)
 
     bodies, html = shown_bodies(client, post)
 
@@ -96,9 +81,9 @@ def test_reply_to_spam_starts_its_own_thread(client, post):
 
 
 def test_count_heading_counts_approved_comments(client, post):
-    make(post, "a")
-    make(post, "b")
-    make(post, "c", status=Comment.Status.PENDING)
+    factories.comment(post, "a")
+    factories.comment(post, "b")
+    factories.comment(post, "c", status=Comment.Status.PENDING)
 
     _, html = shown_bodies(client, post)
 
@@ -107,8 +92,8 @@ def test_count_heading_counts_approved_comments(client, post):
 
 def test_threads_paginate_and_permalinks_find_their_page(settings, client, post):
     settings.COMMENTS_THREADS_PER_PAGE = 2
-    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
-    deep = make(post, "reply in the last thread", parent=tops[4], minutes=55)
+    tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(5)]
+    deep = factories.comment(post, "reply in the last thread", parent=tops[4], minute=55)
 
     page_one, html = shown_bodies(client, post)
     page_three, _ = shown_bodies(client, post, f"{post.get_absolute_url()}?cpage=3")
@@ -123,8 +108,8 @@ def test_threads_paginate_and_permalinks_find_their_page(settings, client, post)
 def test_a_huge_discussion_on_one_page_is_split_all_the_same(settings, client, post):
     settings.COMMENTS_THREADS_PER_PAGE = 0  # one page
     settings.COMMENTS_ONE_PAGE_LIMIT = 2
-    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
-    deep = make(post, "reply in the last thread", parent=tops[4], minutes=55)
+    tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(5)]
+    deep = factories.comment(post, "reply in the last thread", parent=tops[4], minute=55)
     services.refresh_counts([post.pk])
 
     page_one, html = shown_bodies(client, post)
@@ -138,10 +123,12 @@ def test_a_huge_discussion_on_one_page_is_split_all_the_same(settings, client, p
 @pytest.mark.parametrize("page", [1, 2, 3])
 def test_a_long_discussion_read_in_outline_shows_what_a_whole_read_does(settings, post, page):
     settings.COMMENTS_ONE_PAGE_LIMIT = 2
-    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
-    hidden = make(post, "awaiting approval", parent=tops[1], minutes=12, status="pending")
-    make(post, "reply to the pending one", parent=hidden, minutes=13)
-    mine = make(post, "my own, pending", parent=tops[4], minutes=55, status="pending")
+    tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(5)]
+    hidden = factories.comment(
+        post, "awaiting approval", parent=tops[1], status="pending", minute=12
+    )
+    factories.comment(post, "reply to the pending one", parent=hidden, minute=13)
+    mine = factories.comment(post, "my own, pending", parent=tops[4], status="pending", minute=55)
     services.refresh_counts([post.pk])
     post.refresh_from_db()
 
@@ -164,7 +151,7 @@ def test_a_long_discussion_read_in_outline_shows_what_a_whole_read_does(settings
 def test_a_discussion_within_the_limit_stays_on_one_page(settings, client, post):
     settings.COMMENTS_THREADS_PER_PAGE = 0
     settings.COMMENTS_ONE_PAGE_LIMIT = 5
-    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(5)]
+    tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(5)]
     services.refresh_counts([post.pk])
 
     page_one, html = shown_bodies(client, post)
@@ -178,8 +165,8 @@ def test_a_discussion_within_the_limit_stays_on_one_page(settings, client, post)
 def test_newest_threads_first_when_set(settings, client, post):
     settings.COMMENTS_THREADS_PER_PAGE = 2
     settings.COMMENTS_NEWEST_FIRST = True
-    tops = [make(post, f"thread {n}", minutes=n * 10) for n in range(3)]
-    make(post, "reply", parent=tops[0], minutes=40)
+    tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(3)]
+    factories.comment(post, "reply", parent=tops[0], minute=40)
 
     first_page, _ = shown_bodies(client, post)
     redirect = client.get(f"/comments/{tops[0].pk}/")
@@ -191,7 +178,7 @@ def test_newest_threads_first_when_set(settings, client, post):
 @pytest.mark.parametrize("page", ["0", "99", "abc", "-1"])
 def test_out_of_range_comment_pages_still_show_the_post(settings, client, post, page):
     settings.COMMENTS_THREADS_PER_PAGE = 1
-    make(post, "only")
+    factories.comment(post, "only")
 
     response = client.get(f"{post.get_absolute_url()}?cpage={page}")
 
@@ -265,8 +252,8 @@ def test_post_page_query_budget_is_the_same_for_5_and_500_comments(
 def test_a_comment_with_replies_cannot_be_deleted_alone_but_its_post_can(post):
     from django.db.models import RestrictedError
 
-    top = make(post, "top")
-    make(post, "reply", parent=top)
+    top = factories.comment(post, "top")
+    factories.comment(post, "reply", parent=top)
 
     with pytest.raises(RestrictedError):
         top.delete()

@@ -1,5 +1,6 @@
-"""`manage.py demo_content`: a whole demo blog with its discussions, created once, and
-nothing else touched."""
+"""The demo blog `manage.py demo_content` makes, with its discussions. The command runs
+once for the module (it takes a while) and each test reads what it made; what running it
+again or over other content does is in tests/test_demo_command.py."""
 
 import io
 import re
@@ -7,31 +8,23 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command, get_commands
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
-from taggit.models import Tag
 
 from accounts import roles
-from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings, TaggedPost
+from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
 from comments.models import Comment, ModerationEvent, _path_segment
 from comments.text import render_comment
 from demo import discussions, drawings
-from demo.management.commands import demo_content
-
-from . import factories
 
 pytestmark = pytest.mark.django_db
 
 AUTHOR_USERNAMES = {"helena.marchetti", "kwame.mensah", "leyla.karimi"}
-
-
-@pytest.fixture(autouse=True)
-def _small_images(monkeypatch):
-    # Small pictures keep the renditions, and so the tests, quick.
-    monkeypatch.setattr(drawings, "IMAGE_SIZE", (640, 400))
+# Small pictures keep the renditions, and so the tests, quick.
+IMAGE_SIZE = (640, 400)
 
 
 def run(*args):
@@ -40,24 +33,21 @@ def run(*args):
     return out.getvalue()
 
 
-def media_files():
-    return sorted(path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file())
+@pytest.fixture(scope="module")
+def demo(module_db, django_db_blocker):
+    """The demo, made once for the module's tests; its folder holds its pictures."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(drawings, "IMAGE_SIZE", IMAGE_SIZE)
+        run()
+    return module_db
 
 
-def snapshot():
-    """Every row the command could have made or changed, field by field."""
-    return {
-        model.__name__: list(model.objects.order_by("pk").values())
-        for model in (
-            get_user_model(), Category, Post, Post.related.through, Post.categories.through,
-            PostImage, Page, SiteSettings, NavigationItem, Tag, TaggedPost, Comment,
-            ModerationEvent,
-        )
-    }  # fmt: skip
+@pytest.fixture(autouse=True)
+def _demo_media(demo, settings):
+    settings.MEDIA_ROOT = demo / "media"
 
 
 def test_creates_three_authors_with_bios_and_an_editor():
-    run()
     authors = get_user_model().objects.filter(groups__name=roles.AUTHORS)
     assert set(authors.values_list("username", flat=True)) == AUTHOR_USERNAMES
     for author in authors:
@@ -71,7 +61,6 @@ def test_creates_three_authors_with_bios_and_an_editor():
 
 
 def test_creates_the_category_tree():
-    run()
     paths = set(Category.objects.values_list("path", flat=True))
     assert {
         "diplomacy", "diplomacy/track-two-diplomacy", "diplomacy/negotiation",
@@ -84,7 +73,6 @@ def test_creates_the_category_tree():
 
 
 def test_creates_posts_in_every_state():
-    run()
     posts = Post.objects.all()
     assert posts.count() >= 12
     published = Post.objects.published()
@@ -115,14 +103,13 @@ def test_creates_posts_in_every_state():
 
 
 def test_images_are_figures_with_caption_and_credit():
-    run()
     images = PostImage.objects.all()
     assert 4 <= images.count() <= 6
     for image in images:
         assert image.post_id and image.alt_text and image.caption and "©" in image.credit
         assert image.image.name.endswith(".jpg")
         assert (settings.MEDIA_ROOT / image.image.name).is_file()
-        assert (image.width, image.height) == drawings.IMAGE_SIZE
+        assert (image.width, image.height) == IMAGE_SIZE
         assert image.renditions
 
     in_bodies = [image for image in images if f"(image:{image.pk})" in image.post.body]
@@ -141,7 +128,6 @@ def test_images_are_figures_with_caption_and_credit():
 
 
 def test_bodies_show_off_the_markdown():
-    run()
     html = "".join(Post.objects.values_list("body_html", flat=True))
     assert '<div class="poem">' in html
     poem = re.search(r'<div class="poem">(.*?)</div>', html, re.DOTALL)[1]
@@ -155,7 +141,6 @@ def test_bodies_show_off_the_markdown():
 
 
 def test_creates_pages_settings_and_navigation():
-    run()
     pages = Page.objects.filter(status=Page.Status.PUBLISHED)
     assert {"about", "about/our-board", "contact"} <= set(pages.values_list("path", flat=True))
     assert Page.objects.get(path="about/our-board").parent.title == "About"
@@ -175,126 +160,13 @@ def test_creates_pages_settings_and_navigation():
 
 
 def test_everything_made_passes_model_validation():
-    run()
     for model in (Category, Post, Page, NavigationItem):
         for instance in model.objects.all():
             instance.full_clean()
 
 
-def test_second_run_creates_and_changes_nothing():
-    first = run()
-    assert "15 created" in first
-    made = Comment.objects.count()
-    assert re.search(rf"comments\s+{made} created, *0 already there", first)
-    # A reader joins a demo discussion; the next run leaves the comment alone.
-    post = Post.objects.get(slug=discussions.LONG_DISCUSSION)
-    Comment.objects.create(post=post, name="Reader", email="r@example.com", body="Hello.")
-    before, files = snapshot(), media_files()
-
-    second = run()
-
-    assert snapshot() == before
-    assert Comment.objects.count() == made + 1
-    assert media_files() == files
-    assert "Nothing to add" in second
-    assert re.search(r"posts\s+0 created, *15 already there", second)
-    assert re.search(r"images\s+0 created, *6 already there", second)
-    assert re.search(r"discussions\s+0 created, *7 already there", second)
-    assert re.search(rf"comments\s+0 created, *{made} already there", second)
-
-
-def test_admin_login_prints_a_password_that_works_and_changes_it_each_time():
-    out = run("--admin-login")
-    login = r"Admin login: http://127\.0\.0\.1:8000/admin/  user: admin  password: (\S+)"
-    first = re.search(login, out)
-    assert first, out
-    admin = authenticate(username="admin", password=first[1])
-    assert admin is not None
-    assert admin.is_staff and admin.is_superuser and admin.is_active
-    assert admin.email == "admin@example.org" and admin.display_name == "Site Admin"
-
-    second = re.search(r"password: (\S+)", run("--admin-login"))[1]
-    assert second != first[1]
-    assert authenticate(username="admin", password=first[1]) is None
-    assert authenticate(username="admin", password=second) is not None
-    assert get_user_model().objects.filter(username="admin").count() == 1
-    assert Post.objects.count() == 15
-
-
-def test_admin_login_names_the_site_url():
-    out = run("--admin-login", "--site-url", "http://localhost:9000/")
-    assert "Admin login: http://localhost:9000/admin/  user: admin  password: " in out
-
-
-def test_admin_login_repairs_an_existing_admin():
-    factories.user("admin", email="me@example.com", is_staff=False)
-    password = re.search(r"password: (\S+)", run("--admin-login"))[1]
-    admin = authenticate(username="admin", password=password)
-    assert admin.is_superuser and admin.is_staff
-    assert admin.email == "me@example.com"
-
-
-def test_without_admin_login_no_admin_is_touched():
-    admin = factories.user("admin", password="my own password")
-    out = run()
-    assert "password" not in out
-    assert authenticate(username="admin", password="my own password") == admin
-
-
-def test_leaves_other_content_alone():
-    mine = factories.user("mine", roles=[roles.AUTHORS], bio="My bio.")
-    culture = factories.category("Culture", description="Mine.")
-    about = factories.page("About", slug="about", body="My own about page.")
-    site = SiteSettings.load()
-    site.title = "My Own Blog"
-    site.save()
-    clash = factories.post(
-        "On Bridges", slug="on-bridges", author=mine,
-        published_at=demo_content._when(-3, 12, 0),
-    )  # fmt: skip
-    before = {
-        "clash": Post.objects.filter(pk=clash.pk).values().get(),
-        "culture": Category.objects.filter(pk=culture.pk).values().get(),
-        "about": Page.objects.filter(pk=about.pk).values().get(),
-        "mine": get_user_model().objects.filter(pk=mine.pk).values().get(),
-    }
-
-    run()
-
-    assert Post.objects.filter(pk=clash.pk).values().get() == before["clash"]
-    assert Category.objects.filter(pk=culture.pk).values().get() == before["culture"]
-    assert Page.objects.filter(pk=about.pk).values().get() == before["about"]
-    assert get_user_model().objects.filter(pk=mine.pk).values().get() == before["mine"]
-    assert SiteSettings.load().title == "My Own Blog"
-    assert SiteSettings.load().tagline  # Unset fields are filled in.
-    # The demo's own post moved a day to keep the slug unique on its date.
-    ours = Post.objects.get(slug="on-bridges", author__username="leyla.karimi")
-    assert ours.publish_date == clash.publish_date - timedelta(days=1)
-    assert Page.objects.get(path="about/our-board").parent == about
-    assert culture.posts.filter(author__username="leyla.karimi").exists()
-    assert Post.objects.count() == 16
-
-    before = snapshot()
-    run()
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize("step", ["make_pages", "plant"])
-def test_a_failed_run_leaves_nothing_behind(monkeypatch, step):
-    def fail(self, *args):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(demo_content.Command, step, fail)
-    with pytest.raises(RuntimeError):
-        run()
-    assert not Post.objects.exists() and not PostImage.objects.exists()
-    assert not Comment.objects.exists()
-    assert not [path for path in media_files() if "images/" in path.as_posix()]
-
-
 def test_the_site_shows_the_demo(client, settings):
     settings.BLOG_POSTS_PER_PAGE = 50
-    run()
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -317,15 +189,7 @@ def test_the_site_shows_the_demo(client, settings):
 # Discussions ------------------------------------------------------------------
 
 
-def test_demo_content_is_the_demo_apps_command():
-    # The demo fills the blog and the comments apps; neither of them knows it.
-    commands = get_commands()
-    assert commands["demo_content"] == "demo"
-    assert "demo_blog" not in commands
-
-
 def test_one_post_has_a_long_discussion_in_many_threads():
-    run()
     post = Post.objects.get(slug=discussions.LONG_DISCUSSION)
     comments = list(post.comments.select_related("parent"))
     approved = [comment for comment in comments if comment.status == Comment.Status.APPROVED]
@@ -340,7 +204,6 @@ def test_one_post_has_a_long_discussion_in_many_threads():
 
 
 def test_discussions_are_saved_as_comment_save_would_have_saved_them():
-    run()
     now = timezone.now()
     comments = list(Comment.objects.select_related("parent", "post"))
     assert len(comments) >= 250
@@ -368,7 +231,6 @@ def test_discussions_are_saved_as_comment_save_would_have_saved_them():
 
 
 def test_several_posts_have_threaded_discussions():
-    run()
     discussed = Post.objects.filter(comments__isnull=False).distinct()
     assert discussed.count() >= 6
     assert all(post.is_public for post in discussed)
@@ -388,7 +250,6 @@ def test_several_posts_have_threaded_discussions():
 
 
 def test_a_removed_comment_keeps_its_replies_under_a_placeholder(client):
-    run()
     removed = Comment.objects.filter(
         status=Comment.Status.REMOVED, replies__status=Comment.Status.APPROVED
     ).distinct()
@@ -404,7 +265,6 @@ def test_a_removed_comment_keeps_its_replies_under_a_placeholder(client):
 
 def test_the_site_shows_the_discussions(client, settings):
     settings.BLOG_POSTS_PER_PAGE = 50
-    run()
     home = client.get("/").content.decode()
     for post in Post.objects.published().filter(comment_count__gt=0):
         count = post.comment_count

@@ -231,16 +231,11 @@ def test_feeds_run_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
 
-def _comment(post, name, **fields):
-    fields.setdefault("status", Comment.Status.APPROVED)
-    return Comment.objects.create(post=post, name=name, email="x@example.org", body=name, **fields)
-
-
 def test_site_comments_feed_lists_approved_comments_on_published_posts(client, published, unseen):
-    _comment(published, "Approved one")
-    _comment(published, "Waiting", status=Comment.Status.PENDING)
+    factories.comment(published, name="Approved one")
+    factories.comment(published, name="Waiting", status=Comment.Status.PENDING)
     for post in unseen:  # a draft, a scheduled post, a private post
-        _comment(post, f"On {post.title}")
+        factories.comment(post, name=f"On {post.title}")
 
     response, feed = fetch(client, "/comments/feed/")
 
@@ -260,8 +255,8 @@ def test_comment_feeds_run_a_fixed_number_of_queries(
 
     def make(count):
         for n in range(count):
-            _comment(published, f"Guest {n}")
-            _comment(published, f"Member {n}", user=reader)
+            factories.comment(published, name=f"Guest {n}")
+            factories.comment(published, name=f"Member {n}", user=reader)
             Comment.objects.create(
                 page=about, name=f"On the page {n}", body="Hi.", status="approved"
             )
@@ -280,7 +275,7 @@ def test_comment_feeds_run_a_fixed_number_of_queries(
 
 
 def test_post_comments_feed_still_works(client, published):
-    _comment(published, "Hello")
+    factories.comment(published, name="Hello")
 
     _, feed = fetch(client, f"{published.get_absolute_url()}feed/")
 

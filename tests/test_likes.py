@@ -28,11 +28,6 @@ JSON = {"HTTP_ACCEPT": "application/json"}
 BROWSER = {"HTTP_ACCEPT": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 def like_url(post):
     return reverse("blog:like", args=[post.pk])
 
@@ -320,9 +315,7 @@ def test_a_reader_whose_like_is_older_than_the_latest_still_sees_unlike(client_f
     assert ">Unlike</button>" in response.content.decode()
 
 
-def test_previews_of_unpublished_posts_have_no_likes(client_for, editor, author):
-    draft = factories.post("Draft", author=author, status=Post.Status.DRAFT)
-
+def test_previews_of_unpublished_posts_have_no_likes(client_for, editor, draft):
     html = client_for(editor).get(draft.get_absolute_url()).content.decode()
 
     assert 'id="likes"' not in html

@@ -53,7 +53,8 @@ def site(db):
 
 
 @pytest.fixture
-def post(author):
+def illustrated_post(author):
+    """A post with a featured image (its caption and credit), tags and a long excerpt."""
     region = factories.category("Region")
     excerpt = "The *parties* met again " + "at length " * 40
     entry = factories.post("Talks resume", author=author, tags=["peace", "talks"],
@@ -65,52 +66,57 @@ def post(author):
     return entry
 
 
-def test_post_page_describes_the_post_with_its_image(client, site, post):
-    head = Head(client.get(post.get_absolute_url()).content.decode())
+def test_post_page_describes_the_post_with_its_image(client, site, illustrated_post):
+    head = Head(client.get(illustrated_post.get_absolute_url()).content.decode())
 
     description = head.one("description")
     assert description.startswith("The parties met again at length")
     assert len(description) <= 160
-    url = f"http://testserver{post.get_absolute_url()}"
+    url = f"http://testserver{illustrated_post.get_absolute_url()}"
     assert head.links["canonical"] == [url]
     assert head.one("og:url") == url
     assert head.one("og:type") == "article"
     assert head.one("og:title") == "Talks resume"
-    assert head.one("og:image") == f"http://testserver{post.featured_image.image.url}"
+    assert head.one("og:image") == f"http://testserver{illustrated_post.featured_image.image.url}"
     assert head.one("og:image:width") == "64"
     assert head.one("og:image:height") == "48"
     assert head.one("og:image:alt") == "The table"
-    assert head.one("article:published_time") == post.published_at.isoformat()
-    assert head.one("article:author") == f"http://testserver/author/{post.author.username}/"
+    assert head.one("article:published_time") == illustrated_post.published_at.isoformat()
+    assert (
+        head.one("article:author")
+        == f"http://testserver/author/{illustrated_post.author.username}/"
+    )
     assert head.one("article:section") == "Region"
     assert sorted(head.meta["article:tag"]) == ["peace", "talks"]
     assert head.one("twitter:card") == "summary_large_image"
     assert head.one("twitter:image") == head.one("og:image")
 
 
-def test_post_page_has_blog_posting_json_ld(client, site, post):
-    head = Head(client.get(post.get_absolute_url()).content.decode())
+def test_post_page_has_blog_posting_json_ld(client, site, illustrated_post):
+    head = Head(client.get(illustrated_post.get_absolute_url()).content.decode())
 
     (data,) = [json.loads(text) for text in head.json_ld]
     assert data["@type"] == "BlogPosting"
     assert data["headline"] == "Talks resume"
     assert data["description"] == head.one("description")
-    assert data["datePublished"] == post.published_at.isoformat()
+    assert data["datePublished"] == illustrated_post.published_at.isoformat()
     assert "dateModified" in data
     assert data["author"] == {
         "@type": "Person",
         "name": "Ann Author",
-        "url": f"http://testserver/author/{post.author.username}/",
+        "url": f"http://testserver/author/{illustrated_post.author.username}/",
     }
     assert data["image"] == {
         "@type": "ImageObject",
-        "url": f"http://testserver{post.featured_image.image.url}",
+        "url": f"http://testserver{illustrated_post.featured_image.image.url}",
         "width": 64,
         "height": 48,
         "caption": "The room",
         "creditText": "Jane Doe © Agency",
     }
-    assert data["mainEntityOfPage"]["@id"] == f"http://testserver{post.get_absolute_url()}"
+    assert (
+        data["mainEntityOfPage"]["@id"] == f"http://testserver{illustrated_post.get_absolute_url()}"
+    )
     assert data["publisher"] == {"@type": "Organization", "name": "Colloquy",
                                  "url": "http://testserver/"}  # fmt: skip
 

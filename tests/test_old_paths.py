@@ -118,15 +118,14 @@ def test_old_address_of_a_scheduled_post_stays_404_until_it_is_live(client, auth
     assert client.get(old_url).status_code == 404
 
 
-def test_staff_who_may_see_a_draft_follow_its_old_address(client_for, author):
-    post = factories.post("Draft", author=author, status=Post.Status.DRAFT)
-    old_url = post.get_absolute_url()
-    post.slug = "draft-renamed"
-    post.save()
+def test_staff_who_may_see_a_draft_follow_its_old_address(client_for, author, draft):
+    old_url = draft.get_absolute_url()
+    draft.slug = "draft-renamed"
+    draft.save()
 
     response = client_for(author).get(old_url)
     assert response.status_code == 301
-    assert response["Location"] == post.get_absolute_url()
+    assert response["Location"] == draft.get_absolute_url()
 
 
 def test_the_redirect_costs_few_queries(client, author, django_assert_num_queries):

@@ -3,13 +3,11 @@ everything else that handles comments (moderation, links, feeds, personal data) 
 
 import json
 import re
-from datetime import timedelta
 
 import feedparser
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import personal_data
 from comments import blocks as comment_blocks
@@ -30,15 +28,6 @@ def about():
     return factories.page("About us", body="Who we are.")
 
 
-def make(page, body, parent=None, status=Comment.Status.APPROVED, minutes=0, **fields):
-    fields.setdefault("name", "Wendy Guest")
-    fields.setdefault("email", "wendy@example.org")
-    return Comment.objects.create(
-        page=page, parent=parent, body=body, status=status,
-        submitted_at=timezone.now() - timedelta(minutes=100 - minutes), **fields,
-    )  # fmt: skip
-
-
 def discussion(html):
     found = re.search(r'<section class="discussion".*?</section>', html, re.S)
     return found[0] if found else None
@@ -48,10 +37,10 @@ def discussion(html):
 
 
 def test_a_page_shows_its_approved_comments_threaded_without_a_form(client, about):
-    top = make(about, "Lovely page.", legacy_id=11)
-    make(about, "Thank you!", parent=top, minutes=1, legacy_id=12)
-    make(about, "Waiting words.", status=Comment.Status.PENDING, minutes=2)
-    make(about, "Buy pills.", status=Comment.Status.SPAM, minutes=3)
+    top = factories.comment(about, "Lovely page.", legacy_id=11, minute=0)
+    factories.comment(about, "Thank you!", parent=top, legacy_id=12, minute=1)
+    factories.comment(about, "Waiting words.", status=Comment.Status.PENDING, minute=2)
+    factories.comment(about, "Buy pills.", status=Comment.Status.SPAM, minute=3)
 
     response = client.get(about.get_absolute_url())
     html = discussion(response.content.decode())
@@ -72,7 +61,7 @@ def test_a_page_shows_its_approved_comments_threaded_without_a_form(client, abou
 
 
 def test_a_page_without_comments_shows_nothing_of_them(client, about):
-    make(about, "Not yet approved.", status=Comment.Status.PENDING)
+    factories.comment(about, "Not yet approved.", status=Comment.Status.PENDING)
 
     html = client.get(about.get_absolute_url()).content.decode()
 
@@ -82,7 +71,7 @@ def test_a_page_without_comments_shows_nothing_of_them(client, about):
 
 def test_a_draft_pages_preview_shows_no_comments(client_for, superuser):
     draft = factories.page("Draft", status="draft")
-    make(draft, "Early words.")
+    factories.comment(draft, "Early words.")
 
     response = client_for(superuser).get(draft.get_absolute_url())
 
@@ -91,7 +80,7 @@ def test_a_draft_pages_preview_shows_no_comments(client_for, superuser):
 
 
 def test_posts_still_take_new_comments_and_pages_do_not(client, about):
-    comment = make(about, "Imported.")
+    comment = factories.comment(about, "Imported.")
 
     # The form's address is for posts; a page's id there is not a post.
     response = client.post(f"/comments/post/{about.pk}/", {"body": "Hi", "parent": comment.pk})
@@ -123,8 +112,8 @@ def test_the_page_keeps_its_query_budget_however_many_comments(
 
 
 def test_deleting_a_page_takes_its_discussion(about):
-    top = make(about, "top")
-    make(about, "reply", parent=top)
+    top = factories.comment(about, "top")
+    factories.comment(about, "reply", parent=top)
 
     about.delete()
 
@@ -147,8 +136,8 @@ def test_a_comment_must_be_on_a_post_or_a_page_not_both(about, author):
 
 
 def test_a_page_comments_permalink_leads_to_it_on_the_page(client, about):
-    comment = make(about, "Lovely page.", legacy_id=11)
-    native = make(about, "Later.", minutes=1)
+    comment = factories.comment(about, "Lovely page.", legacy_id=11, minute=0)
+    native = factories.comment(about, "Later.", minute=1)
 
     assert client.get(comment.get_absolute_url())["Location"] == (
         f"{about.get_absolute_url()}#comment-11"
@@ -159,16 +148,16 @@ def test_a_page_comments_permalink_leads_to_it_on_the_page(client, about):
 
 
 def test_hidden_page_comments_and_comments_on_draft_pages_have_no_permalink(client, about):
-    pending = make(about, "Waiting.", status=Comment.Status.PENDING)
+    pending = factories.comment(about, "Waiting.", status=Comment.Status.PENDING)
     draft = factories.page("Draft", status="draft")
-    on_draft = make(draft, "Early words.")
+    on_draft = factories.comment(draft, "Early words.")
 
     assert client.get(pending.get_absolute_url()).status_code == 404
     assert client.get(on_draft.get_absolute_url()).status_code == 404
 
 
 def test_a_page_comment_can_be_reported(client, about):
-    comment = make(about, "Rude words.")
+    comment = factories.comment(about, "Rude words.")
 
     response = client.post(reverse("comments:report", args=[comment.pk]), {"reason": "rude"})
 
@@ -178,7 +167,7 @@ def test_a_page_comment_can_be_reported(client, about):
 
 
 def test_its_author_can_delete_a_page_comment(client_for, reader, about):
-    comment = make(about, "My words.", user=reader)
+    comment = factories.comment(about, "My words.", user=reader)
 
     response = client_for(reader).post(reverse("comments:delete", args=[comment.pk]))
 
@@ -198,7 +187,7 @@ def test_its_author_can_delete_a_page_comment(client_for, reader, about):
 def test_moderating_a_page_comment_in_the_admin(
     client_for, moderator, about, action, status, logged, django_capture_on_commit_callbacks
 ):
-    comment = make(about, "Waiting.", status=Comment.Status.PENDING)
+    comment = factories.comment(about, "Waiting.", status=Comment.Status.PENDING)
     client = client_for(moderator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -214,7 +203,7 @@ def test_moderating_a_page_comment_in_the_admin(
 
 
 def test_the_queue_lists_searches_and_filters_page_comments(client_for, moderator, about, author):
-    on_page = make(about, "About the page.", status=Comment.Status.PENDING)
+    on_page = factories.comment(about, "About the page.", status=Comment.Status.PENDING)
     on_post = Comment.objects.create(
         post=factories.post("A post", author=author), name="P", body="About the post."
     )
@@ -236,7 +225,7 @@ def test_the_queue_lists_searches_and_filters_page_comments(client_for, moderato
 
 
 def test_a_page_comments_admin_page_saves_and_links_to_the_site(client_for, moderator, about):
-    comment = make(about, "Lovely page.")
+    comment = factories.comment(about, "Lovely page.")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
     client = client_for(moderator)
 
@@ -260,7 +249,7 @@ def test_a_page_comments_admin_page_saves_and_links_to_the_site(client_for, mode
 
 
 def test_deleting_a_page_comment_in_the_admin(client_for, superuser, about):
-    comment = make(about, "Gone soon.")
+    comment = factories.comment(about, "Gone soon.")
 
     response = client_for(superuser).post(
         QUEUE, {"action": "delete_selected", "_selected_action": [comment.pk], "post": "yes"}
@@ -271,7 +260,7 @@ def test_deleting_a_page_comment_in_the_admin(client_for, superuser, about):
 
 
 def test_the_moderation_link_in_mail_works_for_a_page_comment(client, about, moderator):
-    comment = make(about, "Waiting.", status=Comment.Status.PENDING)
+    comment = factories.comment(about, "Waiting.", status=Comment.Status.PENDING)
     path = reverse(
         "comments:moderate", args=[notifications.moderation_token(comment, "approve", moderator)]
     )
@@ -289,7 +278,7 @@ def test_the_moderation_link_in_mail_works_for_a_page_comment(client, about, mod
 def test_approving_a_page_comment_mails_nobody(
     about, moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    comment = make(about, "Waiting.", status=Comment.Status.PENDING)
+    comment = factories.comment(about, "Waiting.", status=Comment.Status.PENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.set_status(comment, Comment.Status.APPROVED, actor=moderator)
@@ -302,10 +291,10 @@ def test_approving_a_page_comment_mails_nobody(
 
 
 def test_the_site_comment_feed_and_recent_block_include_page_comments(client, about, author):
-    wendy = make(about, "Lovely page.", name="Wendy", minutes=5)
-    make(about, "Waiting.", name="Hidden", status=Comment.Status.PENDING, minutes=6)
+    wendy = factories.comment(about, "Lovely page.", name="Wendy", minute=5)
+    factories.comment(about, "Waiting.", status=Comment.Status.PENDING, name="Hidden", minute=6)
     draft = factories.page("Draft", status="draft")
-    make(draft, "Early words.", name="Early", minutes=7)
+    factories.comment(draft, "Early words.", name="Early", minute=7)
     Comment.objects.create(
         post=factories.post("A post", author=author), name="Paul", body="On the post.",
         status=Comment.Status.APPROVED,
@@ -328,7 +317,7 @@ def test_the_site_comment_feed_and_recent_block_include_page_comments(client, ab
 
 
 def test_the_personal_data_export_includes_page_comments(client_for, reader, about, settings):
-    make(about, "My words on the page.", user=reader)
+    factories.comment(about, "My words on the page.", user=reader)
 
     data = json.loads(client_for(reader).get(reverse("profile:export")).content)
 
@@ -342,7 +331,7 @@ def test_the_personal_data_export_includes_page_comments(client_for, reader, abo
 
 
 def test_erasing_an_account_removes_its_page_comments(reader, about):
-    comment = make(about, "My words on the page.", user=reader)
+    comment = factories.comment(about, "My words on the page.", user=reader)
 
     personal_data.get("comments").erase(reader, remove_content=True)
 
@@ -351,7 +340,7 @@ def test_erasing_an_account_removes_its_page_comments(reader, about):
 
 
 def test_the_activity_page_lists_page_comments(client_for, reader, about):
-    comment = make(about, "My words on the page.", user=reader)
+    comment = factories.comment(about, "My words on the page.", user=reader)
 
     response = client_for(reader).get(reverse("profile:activity"))
     html = response.content.decode()

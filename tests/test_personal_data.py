@@ -23,15 +23,10 @@ GUEST_DATA = reverse("admin:comments_comment_guest_data")
 GUEST_EXPORT = reverse("admin:comments_comment_guest_data_export")
 
 
-def comment(post, user=None, status=Comment.Status.APPROVED, parent=None, **fields):
-    fields.setdefault("body", "A thoughtful reply.")
-    if user is None:
-        fields.setdefault("name", "Grace Guest")
-        fields.setdefault("email", "grace@example.org")
-        fields.setdefault("url", "https://grace.example")
-    fields.setdefault("ip_address", "192.0.2.7")
-    fields.setdefault("user_agent", "Firefox")
-    return Comment.objects.create(post=post, user=user, status=status, parent=parent, **fields)
+# What a comment keeps besides its words and its author's name and address; a guest's
+# keeps their website too. Deleting an account or erasing a guest takes it all.
+SENT_FROM = {"ip_address": "192.0.2.7", "user_agent": "Firefox"}
+GUEST = {"url": "https://grace.example", **SENT_FROM}
 
 
 def refresh_counts(post):
@@ -43,11 +38,6 @@ def refresh_counts(post):
 
 def exists(user):
     return get_user_model().objects.filter(pk=user.pk).exists()
-
-
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
 
 
 # Who may do what ---------------------------------------------------------------------
@@ -75,9 +65,11 @@ def test_the_comments_app_registers_its_provider():
 def test_export_is_a_json_file_of_the_profile_comments_and_subscriptions(client_for, reader, post):
     reader.display_name, reader.bio = "Rita Reader", "I read."
     reader.save()
-    mine = comment(post, reader, body="My own words.")
-    comment(post, reader, Comment.Status.PENDING, body="Waiting words.")
-    comment(post, body="Somebody else's words.")
+    mine = factories.comment(post, user=reader, body="My own words.", **SENT_FROM)
+    factories.comment(
+        post, user=reader, status=Comment.Status.PENDING, body="Waiting words.", **SENT_FROM
+    )
+    factories.comment(post, body="Somebody else's words.", **GUEST)
     Subscription.objects.create(post=post, email=reader.email, user=reader, confirmed=True)
     Subscription.objects.create(post=post, email="other@example.org", confirmed=True)
     Report.objects.create(comment=mine, user=reader, reason="typo in my own comment")
@@ -118,7 +110,7 @@ def test_export_is_a_json_file_of_the_profile_comments_and_subscriptions(client_
 
 
 def test_export_only_ever_holds_the_signed_in_persons_data(client_for, reader, moderator, post):
-    comment(post, reader, body="Reader's words.")
+    factories.comment(post, user=reader, body="Reader's words.", **SENT_FROM)
     data = json.loads(client_for(moderator).get(EXPORT).content)
     assert data["profile"]["username"] == "moderator"
     assert data["comments"]["comments"] == []
@@ -142,8 +134,8 @@ def test_delete_page_asks_for_the_password_and_keeps_comments_by_default(client_
 def test_deleting_keeps_comments_in_place_without_anything_that_leads_back(
     client_for, reader, post
 ):
-    kept = comment(post, reader, body="Worth keeping.")
-    reply = comment(post, parent=kept, body="I agree.")
+    kept = factories.comment(post, user=reader, body="Worth keeping.", **SENT_FROM)
+    reply = factories.comment(post, parent=kept, body="I agree.", **GUEST)
     Subscription.objects.create(post=post, email=reader.email, user=reader, confirmed=True)
     Subscription.objects.create(post=post, email="grace@example.org", confirmed=True)
     refresh_counts(post)
@@ -174,9 +166,15 @@ def test_deleting_keeps_comments_in_place_without_anything_that_leads_back(
 def test_deleting_can_remove_comments_leaving_placeholders_for_replies(
     client_for, reader, post, django_capture_on_commit_callbacks
 ):
-    answered = comment(post, reader, body="Something regrettable.")
-    reply = comment(post, parent=answered, body="A reply that stays.")
-    alone = comment(post, reader, Comment.Status.PENDING, body="Unanswered and pending.")
+    answered = factories.comment(post, user=reader, body="Something regrettable.", **SENT_FROM)
+    reply = factories.comment(post, parent=answered, body="A reply that stays.", **GUEST)
+    alone = factories.comment(
+        post,
+        user=reader,
+        status=Comment.Status.PENDING,
+        body="Unanswered and pending.",
+        **SENT_FROM,
+    )
     refresh_counts(post)
     assert post.comment_count == 2
 
@@ -203,7 +201,7 @@ def test_deleting_can_remove_comments_leaving_placeholders_for_replies(
 
 
 def test_a_wrong_password_deletes_and_changes_nothing(client_for, reader, post):
-    mine = comment(post, reader)
+    mine = factories.comment(post, user=reader, **SENT_FROM)
     Subscription.objects.create(post=post, email=reader.email, user=reader, confirmed=True)
 
     response = client_for(reader).post(DELETE, {"comments": "remove", "password": "guess"})
@@ -262,11 +260,17 @@ def test_the_avatar_file_goes_with_the_account(
 
 @pytest.fixture
 def guest_comments(post):
-    first = comment(post, body="Guest words.")
-    second = comment(
-        post, status=Comment.Status.PENDING, body="More guest words.", email="GRACE@example.org"
+    first = factories.comment(post, body="Guest words.", **GUEST)
+    second = factories.comment(
+        post,
+        status=Comment.Status.PENDING,
+        body="More guest words.",
+        email="GRACE@example.org",
+        **GUEST,
     )
-    reply = comment(post, parent=first, body="Someone answers.", email="other@example.org")
+    reply = factories.comment(
+        post, parent=first, body="Someone answers.", email="other@example.org", **GUEST
+    )
     Subscription.objects.create(post=post, email="grace@example.org", confirmed=True)
     refresh_counts(post)
     return first, second, reply
@@ -291,7 +295,9 @@ def test_moderator_sees_what_is_kept_about_a_guest(client_for, moderator, guest_
 def test_moderator_exports_everything_by_a_guests_email(
     client_for, moderator, guest_comments, reader, post
 ):
-    comment(post, reader, body="An account's words.", email="grace@example.org")
+    factories.comment(
+        post, user=reader, body="An account's words.", email="grace@example.org", **SENT_FROM
+    )
 
     response = client_for(moderator).get(GUEST_EXPORT, {"email": "grace@example.org"})
 

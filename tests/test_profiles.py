@@ -47,14 +47,6 @@ def three_bands(size=(600, 400)):
     return buffer.getvalue()
 
 
-def comment(post, user=None, status=Comment.Status.APPROVED, **fields):
-    fields.setdefault("body", "A thoughtful reply.")
-    if user is None:
-        fields.setdefault("name", "Grace Guest")
-        fields.setdefault("email", "grace@example.org")
-    return Comment.objects.create(post=post, user=user, status=status, **fields)
-
-
 def is_sign_in_redirect(response, path):
     return response.status_code == 302 and response.url.startswith(
         f"{resolve_url(settings.LOGIN_URL)}?next={path}"
@@ -300,16 +292,11 @@ def test_author_page_is_paginated(client, author, settings):
 # A reader's own page -----------------------------------------------------------------
 
 
-@pytest.fixture
-def post(author):
-    return factories.post("On listening", author=author)
-
-
 def test_own_page_lists_their_comments_with_status(client_for, reader, post):
-    comment(post, reader, body="My approved thought.")
-    comment(post, reader, Comment.Status.PENDING, body="My pending thought.")
-    comment(post, reader, Comment.Status.REMOVED, body="My removed thought.")
-    comment(post, body="Somebody else's thought.")
+    factories.comment(post, user=reader, body="My approved thought.")
+    factories.comment(post, user=reader, status=Comment.Status.PENDING, body="My pending thought.")
+    factories.comment(post, user=reader, status=Comment.Status.REMOVED, body="My removed thought.")
+    factories.comment(post, body="Somebody else's thought.")
 
     response = client_for(reader).get(ACTIVITY)
 
@@ -332,7 +319,7 @@ def test_own_page_lists_follow_up_email_per_thread(client_for, reader, post, aut
     followed_as_guest = factories.post("Followed as guest", author=author)
     Subscription.objects.create(post=followed, email=reader.email, user=reader, confirmed=True)
     Subscription.objects.create(post=followed_as_guest, email=reader.email.upper(), confirmed=True)
-    comment(post, reader)  # commented, not followed
+    factories.comment(post, user=reader)  # commented, not followed
     Subscription.objects.create(post=factories.post(author=author), email="x@example.org")
 
     response = client_for(reader).get(ACTIVITY)
@@ -349,7 +336,7 @@ def test_own_page_lists_follow_up_email_per_thread(client_for, reader, post, aut
 
 
 def test_turning_follow_up_email_off_and_on_again(client_for, reader, post):
-    comment(post, reader)
+    factories.comment(post, user=reader)
     Subscription.objects.create(post=post, email=reader.email, user=reader, confirmed=True)
     client = client_for(reader)
 

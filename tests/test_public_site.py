@@ -106,9 +106,7 @@ def test_editors_preview_anyones_pending_post(client_for, editor, author):
     assert "pending review" in response.content.decode()
 
 
-def test_readers_cannot_preview_drafts(client_for, reader, author):
-    draft = factories.post("Draft", author=author, status=Post.Status.DRAFT)
-
+def test_readers_cannot_preview_drafts(client_for, reader, draft):
     assert client_for(reader).get(draft.get_absolute_url()).status_code == 404
 
 

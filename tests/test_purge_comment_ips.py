@@ -14,18 +14,12 @@ from . import factories
 pytestmark = pytest.mark.django_db
 
 
-def comment(post, days_ago, **fields):
-    fields.setdefault("name", "Grace Guest")
-    fields.setdefault("email", "grace@example.org")
-    return Comment.objects.create(
-        post=post,
-        body="A reply.",
-        status=Comment.Status.APPROVED,
-        ip_address="203.0.113.7",
-        user_agent="Mozilla/5.0 Test",
-        submitted_at=timezone.now() - timedelta(days=days_ago),
-        **fields,
-    )
+# Where a comment came from: what the command forgets of old comments.
+SENT_FROM = {"ip_address": "203.0.113.7", "user_agent": "Mozilla/5.0 Test"}
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
 
 
 def purge(*args):
@@ -36,21 +30,16 @@ def purge(*args):
 
 def kept(comment):
     comment.refresh_from_db()
-    return (comment.ip_address, comment.user_agent) == ("203.0.113.7", "Mozilla/5.0 Test")
-
-
-@pytest.fixture
-def post(author):
-    return factories.post(author=author)
+    return {"ip_address": comment.ip_address, "user_agent": comment.user_agent} == SENT_FROM
 
 
 def test_it_forgets_ips_of_old_guest_and_account_comments_only(
     post, reader, settings, django_assert_num_queries
 ):
     settings.COMMENTS_KEEP_IP_DAYS = 90
-    old_guest = comment(post, 91)
-    old_member = comment(post, 200, user=reader, name="", email="")
-    recent = comment(post, 89)
+    old_guest = factories.comment(post, submitted_at=days_ago(91), **SENT_FROM)
+    old_member = factories.comment(post, user=reader, submitted_at=days_ago(200), **SENT_FROM)
+    recent = factories.comment(post, submitted_at=days_ago(89), **SENT_FROM)
 
     with django_assert_num_queries(1):  # one UPDATE
         output = purge()
@@ -59,15 +48,15 @@ def test_it_forgets_ips_of_old_guest_and_account_comments_only(
     for old in (old_guest, old_member):
         old.refresh_from_db()
         assert (old.ip_address, old.user_agent) == (None, "")
-        assert old.body == "A reply." and old.status == Comment.Status.APPROVED
+        assert old.body == "A thoughtful reply." and old.status == Comment.Status.APPROVED
     assert kept(recent)
     assert "0 comment(s)" in purge()  # already forgotten: nothing left to count
 
 
 def test_days_overrides_the_setting(post, settings):
     settings.COMMENTS_KEEP_IP_DAYS = 90
-    week_old = comment(post, 8)
-    today = comment(post, 0)
+    week_old = factories.comment(post, submitted_at=days_ago(8), **SENT_FROM)
+    today = factories.comment(post, submitted_at=days_ago(0), **SENT_FROM)
 
     purge("--days", "7")
 
@@ -77,7 +66,7 @@ def test_days_overrides_the_setting(post, settings):
 
 
 def test_dry_run_changes_nothing(post):
-    old = comment(post, 365)
+    old = factories.comment(post, submitted_at=days_ago(365), **SENT_FROM)
 
     output = purge("--dry-run")
 
@@ -87,7 +76,7 @@ def test_dry_run_changes_nothing(post):
 
 @pytest.mark.parametrize("days", ["0", "-5", "soon"])
 def test_bad_days_is_refused_and_changes_nothing(post, days):
-    old = comment(post, 365)
+    old = factories.comment(post, submitted_at=days_ago(365), **SENT_FROM)
 
     with pytest.raises(CommandError, match="days"):
         purge(f"--days={days}")
@@ -97,7 +86,7 @@ def test_bad_days_is_refused_and_changes_nothing(post, days):
 
 def test_a_bad_setting_is_refused_too(post, settings):
     settings.COMMENTS_KEEP_IP_DAYS = 0
-    old = comment(post, 365)
+    old = factories.comment(post, submitted_at=days_ago(365), **SENT_FROM)
 
     with pytest.raises(CommandError, match="COMMENTS_KEEP_IP_DAYS"):
         purge()

@@ -9,8 +9,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from core import generation
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -153,52 +151,3 @@ def test_the_redis_cache_shares_one_client_and_keeps_what_it_is_given(settings):
         pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
     assert shared._cache.get_client() is shared._cache.get_client(write=True)
     shared.delete("colloquy-test")
-
-
-def test_content_generation_changes_when_bumped():
-    first = generation.current()
-
-    assert generation.current() == first
-    assert generation.bump() != first
-    assert generation.cache_key("x") != f"g:{first}:x"
-
-
-def test_a_request_reads_each_generation_once_and_follows_its_own_bumps():
-    from django.core.cache import cache
-
-    with generation.per_request():
-        first = generation.current()
-        cache.incr(generation.KEY)  # another process's change, in the middle of this page
-        assert generation.current() == first
-        assert generation.bump() == generation.current() == first + 2
-    assert generation.current() == first + 2
-
-
-def test_a_comment_leaves_the_list_generation_alone():
-    lists = generation.current(generation.LISTS_KEY)
-    content = generation.bump(lists=False)
-
-    assert generation.current(generation.LISTS_KEY) == lists
-    generation.bump()
-    assert generation.current(generation.LISTS_KEY) > lists
-    assert generation.current() > content
-
-
-@pytest.mark.django_db
-def test_a_deploy_serves_nothing_the_code_before_it_kept():
-    from django.core.management import call_command
-
-    content, lists = generation.current(), generation.current(generation.LISTS_KEY)
-    call_command("migrate", verbosity=0)
-
-    assert generation.current() != content
-    assert generation.current(generation.LISTS_KEY) != lists
-
-
-def test_content_generation_survives_a_cache_flush_without_reuse():
-    from django.core.cache import cache
-
-    before = generation.bump()
-    cache.clear()
-
-    assert generation.current() > before
