@@ -18,7 +18,7 @@ ICONS = frozenset({"facebook", "github", "google"})
 
 def login_providers(request):
     """[{"id", "name", "login_url"}] for each provider with a Social application."""
-    return generation.cached(
+    return generation.kept(
         ("login-providers",),
         lambda: [
             {"id": provider.id, "name": provider.name, "login_url": provider.get_login_url(request)}

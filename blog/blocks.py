@@ -10,6 +10,7 @@ import math
 from collections import Counter
 
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -32,10 +33,12 @@ def next_scheduled_at():
     )
 
 
-def cached(name, build, *, lists=True):
-    """`build()`, kept until the lists of posts change (`lists=False`: until anything
-    public changes) or the next scheduled post is due."""
-    return generation.cached(("blocks", name), build, TIMEOUT, lists=lists)
+def kept_html(name, template, context, *, lists=True):
+    """A block's HTML, `template` rendered with `context()`, kept until the lists of posts
+    change (`lists=False`: until anything public changes) or the next scheduled post is due."""
+    return generation.kept(
+        ("blocks", name), lambda: render_to_string(template, context()), TIMEOUT, lists=lists
+    )
 
 
 def on_published_posts(uses, post):
@@ -116,11 +119,4 @@ def tag_cloud(limit=TAG_CLOUD_SIZE):
 
 
 def sidebar():
-    return cached(
-        "sidebar",
-        lambda: {
-            "categories": categories(),
-            "archives": monthly_archives(),
-            "tags": tag_cloud(),
-        },
-    )
+    return {"categories": categories(), "archives": monthly_archives(), "tags": tag_cloud()}

@@ -69,7 +69,7 @@ class KeptFeed(Feed):
     request as `self.request` and the site's settings as `self.site_settings`."""
 
     def __call__(self, request, *args, **kwargs):
-        kept = generation.cached(
+        kept = generation.kept(
             # Its address without the query string, which no feed reads: made-up
             # parameters must not fill the cache with copies.
             ("feed", request.build_absolute_uri(request.path)),

@@ -111,7 +111,7 @@ def for_page(post, viewer):
     viewer's own like first when there is one, so the same rows say whether they like it.
     What a guest sees is the same for every guest, and kept until the content changes."""
     if not viewer.is_authenticated:
-        return generation.cached(("likes", post.pk), lambda: _likes(post, viewer), 600)
+        return generation.kept(("likes", post.pk), lambda: _likes(post, viewer), 600)
     return _likes(post, viewer)
 
 

@@ -163,7 +163,7 @@ class PostQuerySet(changes.PublicQuerySet):
         join with DISTINCT: the newest of a large category come straight from the
         publication index. The categories' ids are given as such, so that PostgreSQL can
         tell a small category from a large one (and start from its few posts)."""
-        ids = generation.cached(
+        ids = generation.kept(
             ("category-tree", category.pk),
             lambda: list(category.with_descendants().values_list("pk", flat=True)),
             60 * 60,
@@ -546,7 +546,7 @@ class Post(models.Model):
             return []
         # A few more than needed: some may be drafts or scheduled. Kept until the content
         # changes, so a post page made afresh asks only for the posts themselves.
-        scores = generation.cached(
+        scores = generation.kept(
             ("related", self.pk, limit),
             lambda: dict(_sharing_most(self.pk, tag_ids, category_ids, limit * 4)),
             60 * 60,

@@ -143,7 +143,7 @@ class Hits:
         """The ranked ids, kept for each query until the list of posts changes: a word
         many readers look for is ranked once."""
         if self._ids is None:
-            self._ids = generation.cached(
+            self._ids = generation.kept(
                 ("search", self.key),
                 lambda: self.backend.ranked(self.query, self.limit + 1),
                 KEPT_SECONDS,

@@ -5,7 +5,6 @@ HTML is kept under the site-wide content generation, so only a post never shown 
 the last change is fetched (with its author, image, categories and tags) and rendered.
 """
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -20,20 +19,14 @@ TIMEOUT = 60 * 60
 def render(posts):
     """The summaries' HTML, in order, for `posts` (a page of a post queryset)."""
     ids = list(posts.values_list("pk", flat=True))
-    keys = {pk: generation.cache_key("summary", pk) for pk in ids}
-    found = cache.get_many(list(keys.values())) if ids else {}
-    missing = [pk for pk in ids if keys[pk] not in found]
-    if missing:
-        fetched = (
-            Post.objects.for_listing()
-            .defer("body", "body_html", "search_document")  # the bulk of a row; not shown
-            .in_bulk(missing)
-        )
-        made = {
-            keys[pk]: render_to_string(TEMPLATE, {"post": fetched[pk]})
-            for pk in missing
-            if pk in fetched
-        }
-        cache.set_many(made, TIMEOUT)
-        found.update(made)
-    return [mark_safe(found[keys[pk]]) for pk in ids if keys[pk] in found]  # noqa: S308 - ours
+    found = generation.kept_many({pk: ("summary", pk) for pk in ids}, _render, TIMEOUT)
+    return [mark_safe(found[pk]) for pk in ids if pk in found]  # noqa: S308 - ours
+
+
+def _render(ids):
+    fetched = (
+        Post.objects.for_listing()
+        .defer("body", "body_html", "search_document")  # the bulk of a row; not shown
+        .in_bulk(ids)
+    )
+    return {pk: render_to_string(TEMPLATE, {"post": post}) for pk, post in fetched.items()}

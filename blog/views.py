@@ -48,9 +48,7 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return generation.cached(
-            ("post-count", self.count_key), self._count_all, 60 * 60, lists=True
-        )
+        return generation.kept(("post-count", self.count_key), self._count_all, 60 * 60, lists=True)
 
     def _count_all(self):
         return super().count

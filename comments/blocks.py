@@ -1,7 +1,5 @@
 """The footer's "recent comments" block; the comments app owns it (blog must not import us)."""
 
-from blog import blocks
-
 from .models import Comment
 
 RECENT_COMMENTS = 5
@@ -25,7 +23,3 @@ def recent_comments(limit=RECENT_COMMENTS):
         }
         for comment in rows
     ]
-
-
-def recent():
-    return blocks.cached("recent-comments", recent_comments, lists=False)

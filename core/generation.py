@@ -13,7 +13,7 @@ count its posts again.
 Some content changes by the clock alone: a scheduled post goes live at its time. An app
 names the functions that say when (its AppConfig's `clocks`, dotted paths); once such a
 moment has passed, the next reader starts a new generation before anything is read from
-the cache (`next_change()`, which `cached()` asks first).
+the cache (`next_change()`, which `kept()` asks first).
 
 Models' changes reach `bump()` through core.changes, once per transaction, after commit.
 
@@ -75,8 +75,8 @@ def _remember(key, value):
         seen[key] = value
 
 
-def recall(key, default=None):
-    """cache.get() of a key that holds its generation, asked of the cache once a request."""
+def _recall(key, default=None):
+    """cache.get() of a key that holds a generation, asked of the cache once a request."""
     seen = getattr(_request, "seen", None)
     if seen is not None and key in seen:
         return seen[key]
@@ -97,8 +97,8 @@ def current_and(key):
     return current(), found.get(key)
 
 
-def keep(key, value, timeout):
-    """cache.set() for recall()."""
+def _keep(key, value, timeout):
+    """cache.set() for _recall()."""
     cache.set(key, value, timeout)
     _remember(key, value)
 
@@ -106,7 +106,7 @@ def keep(key, value, timeout):
 def current(key=KEY):
     if getattr(_request, "seen", None) is None:
         _save_bumps()  # outside a request (a command, a task); per_request() does it once
-    generation = recall(key)
+    generation = _recall(key)
     if generation is None:
         cache.add(key, _fresh(), timeout=None)
         generation = cache.get(key, _fresh())
@@ -141,10 +141,11 @@ def _save_bumps():
         _increment([key for key in (KEY, LISTS_KEY) if key in _unsaved])
 
 
-def cached(parts, build, timeout, *, lists=False):
+def kept(parts, build, timeout, *, lists=False):
     """`build()`, kept under the current generation (key from `parts`) for `timeout` s;
     `lists=True` when it depends only on which posts the lists hold. `build()` never
-    returns None, which the cache cannot tell from nothing kept."""
+    returns None, which the cache cannot tell from nothing kept. The one way the site
+    keeps what it made (with kept_many() for many at once, and the {% kept %} tag)."""
     next_change()  # a scheduled moment that has passed is seen before anything is read
     key = cache_key(*parts, lists=lists)
     value = cache.get(key)
@@ -180,6 +181,21 @@ def _wait_for(key, making):
     return None
 
 
+def kept_many(parts_by_id, build_missing, timeout, *, lists=False):
+    """{id: value} for each of `parts_by_id` ({id: key parts}), read in one round trip;
+    `build_missing(ids)` makes {id: value} for those not kept, and they are kept."""
+    next_change()
+    keys = {pk: cache_key(*parts, lists=lists) for pk, parts in parts_by_id.items()}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in values]
+    if missing:
+        made = build_missing(missing)
+        cache.set_many({keys[pk]: value for pk, value in made.items()}, timeout)
+        values.update(made)
+    return values
+
+
 def next_change(ask=True):
     """When public content next changes by itself (asked of the clocks once per
     generation); a moment that has passed starts a new generation first.
@@ -189,14 +205,14 @@ def next_change(ask=True):
     """
     # Under the list generation: a bump that leaves the lists alone (a comment) must not
     # forget a moment that has passed, after which the lists hold one more post.
-    found = recall(cache_key(NEXT_CHANGE, lists=True), UNKNOWN)
+    found = _recall(cache_key(NEXT_CHANGE, lists=True), UNKNOWN)
     if found is not UNKNOWN and found is not None and found <= timezone.now():
         bump()
         found = UNKNOWN
     if found is UNKNOWN and ask:
         moments = [moment for clock in clocks() if (moment := clock()) is not None]
         found = min(moments, default=None)
-        keep(cache_key(NEXT_CHANGE, lists=True), found, 60 * 60 * 24)
+        _keep(cache_key(NEXT_CHANGE, lists=True), found, 60 * 60 * 24)
     return None if found is UNKNOWN else found
 
 

@@ -296,4 +296,4 @@ def test_readers_stop_waiting_when_the_maker_cannot_keep_the_value(folder, monke
         cache.delete(mark)
 
     with mock.patch.object(generation.time, "sleep", side_effect=maker_gives_up):
-        assert generation.cached(("footer",), lambda: "made here", 60) == "made here"
+        assert generation.kept(("footer",), lambda: "made here", 60) == "made here"

@@ -82,7 +82,7 @@ def test_a_value_another_process_is_making_is_waited_for_not_made_again():
     finisher.start()
     made_here = mock.Mock(return_value="made here")
 
-    assert generation.cached(("footer",), made_here, 60) == "made elsewhere"
+    assert generation.kept(("footer",), made_here, 60) == "made elsewhere"
     assert not made_here.called
     finisher.join()
 
@@ -92,8 +92,8 @@ def test_a_process_that_dies_while_making_a_value_holds_the_others_up_only_brief
     generation.next_change()
     made_elsewhere(("footer",))
     with mock.patch.object(generation, "MAKING_SECONDS", 0.1):
-        assert generation.cached(("footer",), lambda: "made here", 60) == "made here"
-    assert generation.cached(("footer",), lambda: "made again", 60) == "made here"
+        assert generation.kept(("footer",), lambda: "made here", 60) == "made here"
+    assert generation.kept(("footer",), lambda: "made again", 60) == "made here"
 
 
 @pytest.mark.django_db
@@ -101,13 +101,13 @@ def test_a_reader_that_stops_waiting_leaves_the_slow_makers_mark_alone():
     generation.next_change()
     key = made_elsewhere(("footer",))
     with mock.patch.object(generation, "MAKING_SECONDS", 0.1):
-        generation.cached(("footer",), lambda: "made here", 60)
+        generation.kept(("footer",), lambda: "made here", 60)
     cache.delete(key)  # gone again, while the slow maker is still at work
     with (
         mock.patch.object(generation, "MAKING_SECONDS", 0.1),
         mock.patch.object(generation.time, "sleep") as waited,
     ):
-        generation.cached(("footer",), lambda: "made by a third", 60)
+        generation.kept(("footer",), lambda: "made by a third", 60)
     assert waited.called
 
 
@@ -117,6 +117,6 @@ def test_a_value_that_failed_to_be_made_is_made_by_the_next_reader_without_waiti
         raise RuntimeError("the database went away")
 
     with pytest.raises(RuntimeError):
-        generation.cached(("footer",), fails, 60)
+        generation.kept(("footer",), fails, 60)
     with mock.patch.object(generation.time, "sleep", side_effect=AssertionError("waited")):
-        assert generation.cached(("footer",), lambda: "made", 60) == "made"
+        assert generation.kept(("footer",), lambda: "made", 60) == "made"

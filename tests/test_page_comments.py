@@ -301,7 +301,7 @@ def test_the_site_comment_feed_and_recent_block_include_page_comments(client, ab
     )  # fmt: skip
 
     feed = feedparser.parse(client.get("/comments/feed/").content)
-    rows = comment_blocks.recent()
+    rows = comment_blocks.recent_comments()
     footer = client.get("/").content.decode()
 
     assert [entry.title for entry in feed.entries] == ["Paul on “A post”", "Wendy on “About us”"]

@@ -1,5 +1,4 @@
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from .. import blocks
@@ -9,9 +8,7 @@ register = template.Library()
 
 @register.simple_tag
 def sidebar_blocks():
-    """Categories, monthly archives and the tag cloud: their HTML is kept with the data,
-    so a page made afresh neither queries nor renders them."""
-    html = blocks.cached(
-        "sidebar-html", lambda: render_to_string("includes/blocks.html", blocks.sidebar())
-    )
+    """Categories, monthly archives and the tag cloud: their HTML is kept, so a page made
+    afresh neither queries nor renders them."""
+    html = blocks.kept_html("sidebar", "includes/blocks.html", blocks.sidebar)
     return mark_safe(html)  # noqa: S308 - our own template's output

@@ -40,7 +40,7 @@ def discussion(context, target):
     )
     if not shared:
         return _render(context, target)
-    return generation.cached(
+    return generation.kept(
         ("discussion", target_field(target), target.pk, _page(request)),
         lambda: _render(context, target),
         SHARED_SECONDS,

@@ -1,8 +1,7 @@
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from blog.blocks import cached
+from blog.blocks import kept_html
 
 from .. import blocks
 
@@ -11,10 +10,11 @@ register = template.Library()
 
 @register.simple_tag
 def recent_comments():
-    """The five newest approved comments; no query and no rendering once cached."""
-    html = cached(
-        "recent-comments-html",
-        lambda: render_to_string("includes/recent_comments.html", {"comments": blocks.recent()}),
+    """The five newest approved comments; no query and no rendering once kept."""
+    html = kept_html(
+        "recent-comments",
+        "includes/recent_comments.html",
+        lambda: {"comments": blocks.recent_comments()},
         lists=False,
     )
     return mark_safe(html)  # noqa: S308 - our own template's output

@@ -25,8 +25,9 @@ class KeptNode(template.Node):
         parts = [part.resolve(context) for part in self.parts]
         request = context.get("request")
         origin = f"{request.scheme}://{request.get_host()}" if request is not None else ""
-        return generation.cached(
-            ("kept", origin, *parts), lambda: self.nodelist.render(context), KEPT_SECONDS
+        name, *rest = parts
+        return generation.kept(
+            (name, origin, *rest), lambda: self.nodelist.render(context), KEPT_SECONDS
         )
 
 
