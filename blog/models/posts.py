@@ -1,3 +1,6 @@
+"""Posts: the queryset every list asks, the post itself, its images, tags, likes and old
+addresses."""
+
 import datetime
 import re
 from urllib.parse import unquote
@@ -6,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +21,10 @@ from taggit.models import TaggedItemBase
 from core import changes, generation
 from core.images import make_renditions, validate_image
 
-from .rendering import image_ids, markdown_problem, render_markdown, summary_html
-from .slugs import SlugField, reserved_slugs
+from ..rendering import image_ids, render_markdown, summary_html
+from ..slugs import SlugField
+from .categories import Category
+from .trees import check_markdown
 
 # The days a post may be published on (its address's date, in the site's time zone): years
 # of four digits, as the address has, and a year to spare after the last, for the
@@ -35,83 +40,6 @@ def publication_day(moment):
         return None
     first, last = PUBLICATION_DAYS
     return day if first <= day <= last else None
-
-
-def _check_markdown(instance, *fields):
-    """Refuse Markdown too long or too deep to render quickly, saying why (the form keeps
-    the text)."""
-    problems = {name: markdown_problem(getattr(instance, name)) for name in fields}
-    if any(problems.values()):
-        raise ValidationError({name: problem for name, problem in problems.items() if problem})
-
-
-class PathTree(models.Model):
-    """A node of a tree that lives at "parent-slug/child-slug" (categories, pages)."""
-
-    class Meta:
-        abstract = True
-
-    def computed_path(self):
-        return f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-
-    def clean_tree(self, noun):
-        node = self.parent
-        while node is not None:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": f"A {noun} cannot be inside itself."})
-            node = node.parent
-        if type(self).objects.filter(path=self.computed_path()).exclude(pk=self.pk).exists():
-            raise ValidationError({"slug": f"A {noun} with this address already exists."})
-
-    def save_tree(self, *args, **kwargs):
-        """Save, and when the path changed, move the children along."""
-        old_path = self.path
-        self.path = self.computed_path()
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                for child in self.children.all():
-                    child.save()
-
-
-class Category(PathTree):
-    name = models.CharField(max_length=200)
-    slug = SlugField(max_length=200, db_index=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    description = models.TextField(blank=True)
-    # "parent-slug/child-slug": the archive's URL, the way to find sub-categories,
-    # and (being unique) what keeps a slug unique among its siblings.
-    path = models.CharField(max_length=1000, unique=True, editable=False)
-
-    class Meta:
-        verbose_name_plural = "categories"
-        ordering = ["path"]
-
-    def __str__(self):
-        return " › ".join(self.path_names()) if self.parent_id else self.name
-
-    def path_names(self):
-        names, node = [], self
-        while node is not None:
-            names.insert(0, node.name)
-            node = node.parent
-        return names
-
-    def clean(self):
-        self.clean_tree("category")
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)[:200] or "category"
-        self.save_tree(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("blog:category", kwargs={"path": self.path})
-
-    def with_descendants(self):
-        return Category.objects.filter(Q(pk=self.pk) | Q(path__startswith=f"{self.path}/"))
 
 
 class TaggedPost(TaggedItemBase):
@@ -446,7 +374,7 @@ class Post(models.Model):
             first, last = (day.year for day in PUBLICATION_DAYS)
             message = _("Choose a publication date in the years %(first)d to %(last)d.")
             raise ValidationError({"published_at": message % {"first": first, "last": last}})
-        _check_markdown(self, "body", "excerpt")
+        check_markdown(self, "body", "excerpt")
         if self.published_at and self.slug:
             clash = Post.objects.filter(
                 publish_date=self.local_publish_date(), slug=self.slug
@@ -616,128 +544,6 @@ class PostLike(models.Model):
 
     def __str__(self):
         return f"{self.user} likes {self.post}"
-
-
-class Page(PathTree):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
-    title = models.CharField(max_length=300)
-    slug = SlugField(max_length=200, db_index=True)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    order = models.IntegerField(default=0, help_text="Lower numbers come first.")
-    body = models.TextField(blank=True, help_text="Markdown.")
-    body_html = models.TextField(blank=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    path = models.CharField(max_length=1000, unique=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["order", "title"]
-
-    def __str__(self):
-        return self.title
-
-    def clean(self):
-        _check_markdown(self, "body")
-        if self.parent_id is None and self.slug in reserved_slugs():
-            raise ValidationError({"slug": "This address is used by another part of the site."})
-        if self.parent_id is None and re.fullmatch(r"\d+", self.slug or ""):
-            raise ValidationError({"slug": "A top-level page cannot be a number (it is a year)."})
-        self.clean_tree("page")
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:200] or "page"
-        self.body_html = render_markdown(self.body, PostImage.objects.in_bulk(image_ids(self.body)))
-        self.save_tree(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("blog:page", kwargs={"path": self.path})
-
-
-class SiteSettings(models.Model):
-    """The one row of settings that staff change in the admin, not in code."""
-
-    title = models.CharField(max_length=200, default="Colloquy")
-    tagline = models.CharField(max_length=300, blank=True)
-    logo = models.ImageField(
-        upload_to="site/",
-        blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"]), validate_image],
-    )
-    footer_text = models.TextField(blank=True, help_text="Markdown.")
-    footer_html = models.TextField(blank=True, editable=False)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "site settings"
-
-    def __str__(self):
-        return "Site settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        self.footer_html = render_markdown(self.footer_text, {})
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        found = cls.objects.filter(pk=1).first()
-        if found is None:
-            # The defaults, made on first read: nothing public changes, so no save signal.
-            cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
-            found = cls.objects.get(pk=1)
-        return found
-
-
-class NavigationItem(models.Model):
-    """A header link: to a page, a category, or any address."""
-
-    settings = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation")
-    label = models.CharField(max_length=100, blank=True, help_text="Defaults to the target's name.")
-    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE)
-    url = models.CharField("address", max_length=500, blank=True)
-    order = models.IntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(page__isnull=False, category__isnull=True, url="")
-                    | Q(page__isnull=True, category__isnull=False, url="")
-                    | (Q(page__isnull=True, category__isnull=True) & ~Q(url=""))
-                ),
-                name="navigation_item_has_one_target",
-            ),
-        ]
-
-    def __str__(self):
-        return self.get_label()
-
-    def clean(self):
-        targets = [bool(self.page_id), bool(self.category_id), bool(self.url)]
-        if sum(targets) != 1:
-            raise ValidationError("Choose exactly one of a page, a category or an address.")
-        if self.url and not re.match(r"^(https?://|/)", self.url):
-            raise ValidationError({"url": "Use a full address (https://…) or a path (/…)."})
-
-    def get_label(self):
-        if self.label:
-            return self.label
-        target = self.page or self.category
-        return target.title if self.page_id else (target.name if target else self.url)
-
-    def get_url(self):
-        if self.page_id:
-            return self.page.get_absolute_url()
-        if self.category_id:
-            return self.category.get_absolute_url()
-        return self.url
 
 
 class OldPostPath(models.Model):

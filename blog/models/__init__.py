@@ -1,0 +1,38 @@
+"""The blog's models, a module per part: trees, categories, posts and their images, and
+what surrounds them (pages, the site's settings, its navigation)."""
+
+from .categories import Category
+from .posts import (
+    PUBLICATION_DAYS,
+    OldPostPath,
+    Post,
+    PostImage,
+    PostImageQuerySet,
+    PostImageUse,
+    PostLike,
+    PostQuerySet,
+    TaggedPost,
+    _post_image_path,  # noqa: F401 - the migrations name blog.models'
+    publication_day,
+)
+from .site import NavigationItem, Page, SiteSettings
+from .trees import PathTree, check_markdown
+
+__all__ = [
+    "PUBLICATION_DAYS",
+    "Category",
+    "NavigationItem",
+    "OldPostPath",
+    "Page",
+    "PathTree",
+    "Post",
+    "PostImage",
+    "PostImageQuerySet",
+    "PostImageUse",
+    "PostLike",
+    "PostQuerySet",
+    "SiteSettings",
+    "TaggedPost",
+    "check_markdown",
+    "publication_day",
+]
