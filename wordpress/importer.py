@@ -46,7 +46,7 @@ from blog.slugs import make_slug
 from comments import services as comment_services
 from comments.models import Comment, _path_segment
 from comments.text import render_comment
-from core import generation
+from core import db, generation
 from core.images import strip_metadata, validate_image
 
 from . import addresses, content, wxr
@@ -223,6 +223,8 @@ class Importer:
             raise
         if self.dry_run:
             self._delete_stored_files()
+        else:
+            db.analyze()  # the lists' plans depend on how many posts each holds now
         return self.report
 
     def _read(self, pass_number):
