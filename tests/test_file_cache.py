@@ -16,7 +16,7 @@ def kept_files(tmp_path):
 
 def test_writes_list_the_directory_once_in_a_while_not_each_time(tmp_path, monkeypatch):
     cache = file_cache(tmp_path, monkeypatch, max_entries=1000)
-    with mock.patch.object(cache, "_list_cache_files", wraps=cache._list_cache_files) as listed:
+    with mock.patch.object(cache, "entries", wraps=cache.entries) as listed:
         for n in range(50):
             cache.set(f"fragment-{n}", "<p>kept</p>")
         cache.add("generation", 1)

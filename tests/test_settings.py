@@ -149,5 +149,5 @@ def test_the_redis_cache_shares_one_client_and_keeps_what_it_is_given(settings):
         assert shared.get("colloquy-test") == {"kept": 1}
     except NoRedis as error:
         pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
-    assert shared._cache.get_client() is shared._cache.get_client(write=True)
+    assert shared.client() is shared.client(write=True)
     shared.delete("colloquy-test")

@@ -15,6 +15,8 @@ from contextlib import closing
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
+from core import db
+
 from . import BackupError
 
 # The file each vendor's copy is kept under in an archive.
@@ -78,6 +80,8 @@ def load(connection, path, scratch):
     )
     _run(connection, ["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
                       "--single-transaction", f"--command={drop}", f"--file={script}"])  # fmt: skip
+    # A dump holds no planner statistics (a SQLite copy carries its own).
+    db.analyze(connection.alias)
 
 
 def _sqlite_name(connection):

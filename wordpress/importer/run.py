@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from core import changes
+from core import changes, db
 
 from . import comments, media, people, posts, terms
 from .index import index
@@ -40,6 +40,8 @@ class Importer:
         if state.dry_run:
             changes.discard()  # what it noted was rolled back
             state.delete_stored_files()
+        else:
+            db.analyze()  # the lists' plans depend on how many posts each holds now
         return state.report
 
 
