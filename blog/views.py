@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Page as ListPage
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +32,12 @@ class CountedPaginator(Paginator):
     Deep pages do not skip rows with OFFSET from the top of the list: every STRIDE-th
     row of the list (an anchor) is kept once per list generation, and a page starts
     after the anchor before it, so no page skips more than STRIDE rows however deep it
-    is. Page 5,000 of 100,000 posts costs what page 100 does."""
+    is. Page 5,000 of 100,000 posts costs what page 100 does.
+
+    `order` is the list's order; `starting(condition)` the list's rows that meet
+    `condition`, with that condition first: SQLite reads a range of an index from the
+    first bound of a column it is given, and the list's own bound (published before now)
+    is at the top of the list."""
 
     STRIDE = 1000
     # The orders whose rows an anchor can start after (each list's, newest first): the
@@ -42,9 +48,11 @@ class CountedPaginator(Paginator):
         ("-publish_date", "-published_at", "-pk"): "dated",
     }
 
-    def __init__(self, *args, count_key, **kwargs):
+    def __init__(self, *args, count_key, order=(), starting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.anchored = self.ANCHORED.get(tuple(order)) if starting else None
+        self.starting = starting
 
     @cached_property
     def count(self):
@@ -64,30 +72,29 @@ class CountedPaginator(Paginator):
         rows, skip = self.object_list, bottom
         strides, rest = divmod(bottom, self.STRIDE)
         if strides and (after := self._after_anchor(strides)) is not None:
-            rows, skip = _starting(after, rows), rest
-        return self._get_page(rows[skip : skip + top - bottom], number, self)
+            rows, skip = self.starting(after), rest
+        return ListPage(rows[skip : skip + top - bottom], number, self)
 
     def _after_anchor(self, strides):
         """The condition for the rows after the list's `strides`-th anchor, or None if
         the list cannot start there (an order without anchors, a list shorter than
         the count said, more sticky posts than a stride)."""
-        order = self.ANCHORED.get(tuple(self.object_list.query.order_by))
-        if order is None:
+        if self.anchored is None:
             return None
         key = generation.cache_key("list-anchors", self.count_key, lists=True)
         anchors = cache.get(key, [])
         while len(anchors) < strides:
             rows = self.object_list
             if anchors:
-                if (after := _after(anchors[-1], order)) is None:
+                if (after := _after(anchors[-1], self.anchored)) is None:
                     return None
-                rows = _starting(after, rows)
-            found = rows.values(*ANCHOR_FIELDS[order])[self.STRIDE - 1 : self.STRIDE]
+                rows = self.starting(after)
+            found = rows.values(*ANCHOR_FIELDS[self.anchored])[self.STRIDE - 1 : self.STRIDE]
             if not found:
                 return None
             anchors.append(found[0])
             cache.set(key, anchors, 60 * 60)
-        return _after(anchors[strides - 1], order)
+        return _after(anchors[strides - 1], self.anchored)
 
 
 # What an anchor holds: the columns of its order, all in the order's index (an anchor is
@@ -97,17 +104,6 @@ ANCHOR_FIELDS = {
     "sticky": ("sticky", "published_at", "pk"),
     "dated": ("publish_date", "published_at", "pk"),
 }
-
-
-def _starting(after, rows):
-    """`rows` filtered by `after`, written first: SQLite, without statistics, starts a
-    range at the first bound of a column it reads, and the list's own (published before
-    now) is at the top of the list. The filters are ANDed, so their order is free."""
-    own = len(rows.query.where.children)
-    rows = rows.filter(after)
-    conditions = rows.query.where.children
-    conditions[:] = conditions[own:] + conditions[:own]
-    return rows
 
 
 def _after(anchor, order):
@@ -140,6 +136,7 @@ class PostListMixin:
     page_kwarg = "page"
     allow_empty = True
     heading = ""
+    order = ("-published_at", "-pk")
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_POSTS_PER_PAGE
@@ -151,15 +148,26 @@ class PostListMixin:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.posts().for_listing().newest_first()
+        return self.listed(Post.objects.all())
+
+    def listed(self, among):
+        """The list's posts among `among` (all posts, or those after an anchor), in its
+        order, with what its summaries show."""
+        return self.posts(among).for_listing().order_by(*self.order)
 
     def get_paginator(self, *args, **kwargs):
         # Every page of one list has the same count: the list's address is its key.
         base = self.request.path.rsplit("page/", 1)[0]
-        return super().get_paginator(*args, count_key=base, **kwargs)
+        return super().get_paginator(
+            *args,
+            count_key=base,
+            order=self.order,
+            starting=lambda condition: self.listed(Post.objects.filter(condition)),
+            **kwargs,
+        )
 
-    def posts(self):
-        return Post.objects.published()
+    def posts(self, among):
+        return among.published()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -174,10 +182,7 @@ class PostListMixin:
 
 class HomeView(PostListMixin, ListView):
     template_name = "blog/home.html"
-
-    def get_queryset(self):
-        # Sticky posts lead the first page, as on WordPress.
-        return self.posts().for_listing().order_by("-sticky", "-published_at", "-pk")
+    order = ("-sticky", "-published_at", "-pk")  # sticky posts lead, as on WordPress
 
 
 class DateArchiveMixin(PostListMixin):
@@ -187,6 +192,10 @@ class DateArchiveMixin(PostListMixin):
     make_object_list = True
     month_format = "%m"
     day_format = "%d"
+    # Newest first, by day then moment: the order of the index that finds a year's, a
+    # month's or a day's posts, so that they are not sorted on each request (the day is
+    # the moment's, in the site's time zone).
+    order = ("-publish_date", "-published_at", "-pk")
 
     def get(self, request, *args, **kwargs):
         # 404 before Django steps to the next day, month or year: 9999-12-31 has none.
@@ -194,15 +203,16 @@ class DateArchiveMixin(PostListMixin):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # Newest first, by day then moment: the order of the index that finds a year's,
-        # a month's or a day's posts, so that they are not sorted on each request (the
-        # day is the moment's, in the site's time zone). Also what the links to the
-        # previous and next year, month or day look at: each needs one date, not a post
-        # with its author, image, categories and tags.
-        return self.posts().without_texts().order_by("-publish_date", "-published_at", "-pk")
+        # What the links to the previous and next year, month or day look at: each needs
+        # one date, not a post with its author, image, categories and tags.
+        return self.posts(Post.objects.all()).without_texts().order_by(*self.order)
 
     def get_dated_queryset(self, **lookup):
-        return self.get_queryset().for_listing().filter(**lookup)
+        self.dates = lookup
+        return self.listed(Post.objects.all())
+
+    def listed(self, among):
+        return super().listed(among).without_texts().filter(**self.dates)
 
     def get_date_list(self, *args, **kwargs):
         return None
@@ -230,9 +240,9 @@ class CategoryArchive(PostListMixin, ListView):
         self.category = get_object_or_404(Category, path=kwargs["path"].strip("/"))
         return super().get(request, *args, **kwargs)
 
-    def posts(self):
+    def posts(self, among):
         # A category's archive includes its sub-categories' posts.
-        return Post.objects.published().filed_under(self.category)
+        return among.published().filed_under(self.category)
 
     def get_heading(self):
         return f"Category: {self.category.name}"
@@ -251,8 +261,8 @@ class TagArchive(PostListMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
-    def posts(self):
-        return Post.objects.published().filter(tags=self.tag)
+    def posts(self, among):
+        return among.published().filter(tags=self.tag)
 
     def get_heading(self):
         return f"Tag: {self.tag.name}"
@@ -274,8 +284,8 @@ class AuthorArchive(PostListMixin, ListView):
         )
         return super().get(request, *args, **kwargs)
 
-    def posts(self):
-        return Post.objects.published().filter(author=self.author)
+    def posts(self, among):
+        return among.published().filter(author=self.author)
 
     def get_heading(self):
         return self.author.get_display_name()
