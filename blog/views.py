@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.core.paginator import Page as ListPage
 from django.db.models import Q
@@ -79,20 +78,28 @@ class CountedPaginator(Paginator):
         the count said, more sticky posts than a stride)."""
         if self.anchored is None:
             return None
-        key = generation.cache_key("list-anchors", self.count_key, lists=True)
-        anchors = cache.get(key, [])
-        while len(anchors) < strides:
-            rows = self.object_list
-            if anchors:
-                if (after := _after(anchors[-1], self.anchored)) is None:
-                    return None
-                rows = self.starting(after)
-            found = rows.values(*ANCHOR_FIELDS[self.anchored])[self.STRIDE - 1 : self.STRIDE]
-            if not found:
-                return None
-            anchors.append(found[0])
-            cache.set(key, anchors, 60 * 60)
-        return _after(anchors[strides - 1], self.anchored)
+        anchor = self.anchor(strides)
+        return _after(anchor, self.anchored) if anchor else None
+
+    def anchor(self, stride):
+        """The list's `stride`-th anchor ({} if it has none), kept once per list
+        generation and found from the one before it."""
+        return generation.kept(
+            ("list-anchor", self.count_key, stride),
+            lambda: self._find_anchor(stride),
+            60 * 60,
+            lists=True,
+        )
+
+    def _find_anchor(self, stride):
+        rows = self.object_list
+        if stride > 1:
+            after = self.after_anchor(stride - 1)
+            if after is None:
+                return {}
+            rows = self.starting(after)
+        found = rows.values(*ANCHOR_FIELDS[self.anchored])[self.STRIDE - 1 : self.STRIDE]
+        return found[0] if found else {}
 
 
 # What an anchor holds: the columns of its order, all in the order's index (an anchor is

@@ -41,7 +41,15 @@ class CommentsConfig(AppConfig):
         post_migrate.connect(grant_comment_permissions, sender=self)
         # An approved comment shows on its post's page (and in the comment feed); it
         # changes no list of posts. One awaiting approval changes nothing public.
-        changes.public(Comment, lists=False, when=Comment.shows_publicly)
+        private = {"ip_address", "user_agent"}  # what purge_comment_ips forgets shows nowhere
+        changes.public(
+            Comment,
+            lists=False,
+            fields=[
+                field.name for field in Comment._meta.concrete_fields if field.name not in private
+            ],
+            when=Comment.shows_publicly,
+        )
         # Each new comment reads the moderation lists from the cache.
         for signal in (post_save, post_delete):
             signal.connect(policy.forget_rules, sender=ModerationRule)

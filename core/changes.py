@@ -8,11 +8,12 @@ Each app declares once, in its `AppConfig.ready()`, which of its models the publ
 
 The declaration alone connects the receivers (saves, deletes, many-to-many changes),
 and, when the model's queryset is a `PublicQuerySet`, its bulk writes (`update()`,
-`bulk_create()`) too. Every change noted in a transaction
-waits for the commit; then, once per transaction, the content generation moves on (and
-the list generation, if any change touched lists) and the `committed` signal hands the
-changes to whoever follows them (the search index). Outside a transaction a change is
-committed already, and goes out at once. A transaction rolled back says nothing.
+`bulk_create()`) too; other apps' models (taggit's, allauth's, the user) are noted row by
+row. Every change noted in a transaction waits for the commit; then, once per
+transaction, the content generation moves on (and the list generation, if any change
+touched lists) and the `committed` signal hands the changes to whoever follows them (the
+search index). Outside a transaction a change is committed already, and goes out at
+once. A transaction rolled back says nothing.
 """
 
 import threading
@@ -27,9 +28,10 @@ from . import generation
 
 # Sent after each commit that changed something public, with `changes`: the Change list.
 committed = Signal()
+# Sent by PublicQuerySet after a bulk write, with `fields` (None: whole rows).
+written_in_bulk = Signal()
 
-
-_pending = threading.local()
+_pending = threading.local()  # this thread's changes, until their transaction commits
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,6 @@ class Change:
 
     def ids(self, model):
         return self.touched.get(model, set())
-
-
-# Sent by PublicQuerySet after a bulk write, with `fields` (None: whole rows).
-written_in_bulk = Signal()
 
 
 def public(model, *, lists=True, fields=None, unlisted=(), when=None):

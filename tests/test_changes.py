@@ -295,3 +295,14 @@ def test_a_renamed_tag_reindexes_its_posts(counted):
 
     assert counted["bumps"] == 1 and counted["reindexes"] == 1
     assert [post.title for post in search.find("truce")[:10]] == ["Tagged"]
+
+
+def test_forgetting_commenters_addresses_changes_nothing_public(counted):
+    entry = factories.post()
+    factories.comment(entry, ip_address="192.0.2.1")
+    fresh(counted)
+
+    Comment.objects.filter(post=entry).update(ip_address=None, user_agent="")
+    assert counted["bumps"] == 0
+    Comment.objects.filter(post=entry).update(body="Edited in bulk")
+    assert counted["bumps"] == 1

@@ -326,9 +326,9 @@ class Post(models.Model):
             models.Index(fields=["status", "-published_at"], name="post_status_published"),
             models.Index(fields=["author", "status", "-published_at"], name="post_author_listing"),
             # The home page's order (sticky posts first), walked newest first: no sort of
-            # every published post on each request. Not a partial index: without ANALYZE
-            # statistics (Django never gathers them) SQLite preferred to sort from the one
-            # above, half a second at 100,000 posts.
+            # every published post on each request. Not a partial index: SQLite, whose
+            # statistics are sampled (core.db.analyze), may still prefer to sort from the
+            # one above, half a second at 100,000 posts.
             models.Index(fields=["status", "-sticky", "-published_at", "-id"], name="post_home"),
             # What the footer counts (posts by day, posts not published), in the index
             # alone: read from the rows, texts and all, 100,000 posts took a second.
