@@ -156,15 +156,27 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on “{self.target}”"
 
-    def save(self, *args, **kwargs):
-        if not self.path:
-            segment = _path_segment(self.submitted_at)
-            if self.parent_id:
-                self.depth = self.parent.depth + 1
-                self.path = f"{self.parent.path}/{segment}"
-            else:
-                self.path = segment
+    @staticmethod
+    def place(parent, submitted_at):
+        """(depth, path) in its thread of a comment submitted at `submitted_at` in reply to
+        `parent`, or at the top level for None; only the parent's depth and path are read.
+        Ordering by path lists a thread in display order: replies under their parent,
+        siblings by time."""
+        segment = _path_segment(submitted_at)
+        if parent is None:
+            return 0, segment
+        return parent.depth + 1, f"{parent.path}/{segment}"
+
+    def prepare(self):
+        """Make what save() derives from the fields given: a new comment's place in its
+        thread, from its parent and submission time, and the HTML of its body. Writers
+        that bulk_create comments call it, so that their rows are those save() writes."""
+        if not self.path:  # a comment keeps its place: its replies' paths start with it
+            self.depth, self.path = self.place(self.parent, self.submitted_at)
         self.body_html = render_comment(self.body)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         with transaction.atomic():  # the comment and its post's count, together or not at all

@@ -16,8 +16,8 @@ anybody else wrote are left alone. A second run therefore creates and changes
 nothing, except that `--admin-login` gives the "admin" superuser a new password
 each time.
 
-The comments are saved level by level with `bulk_create`, so their path, depth and
-HTML are made as `Comment.save()` would make them (discussions.unsaved_comment).
+The comments are saved level by level with `bulk_create`, so `Comment.prepare()` gives
+them the path, depth and HTML `Comment.save()` would (discussions.unsaved_comment).
 """
 
 import random
