@@ -54,8 +54,12 @@ def target_field(target):
 
 
 def _path_segment(moment):
-    """A fixed-width, sortable piece of the thread path: microseconds since 1970 in base 36."""
-    micros = int(moment.timestamp() * 1_000_000)
+    """A fixed-width, sortable piece of the thread path: microseconds since 1970 in base 36.
+
+    A moment before 1970 (in an imported archive) wraps round to the top of the range: such
+    comments keep their order among themselves and their threads stay whole, after their
+    siblings from 1970 on."""
+    micros = int(moment.timestamp() * 1_000_000) % 36**12
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while micros:

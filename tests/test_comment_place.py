@@ -75,6 +75,17 @@ def test_comments_in_the_same_second_keep_their_order():
     assert paths == [comments[n].path for n in (3, 1, 2, 0)]
 
 
+def test_comments_before_1970_keep_their_order_among_themselves_after_later_siblings():
+    landing = datetime(1969, 7, 20, 20, 17, tzinfo=UTC)
+    _, medieval = Comment.place(None, landing.replace(year=1012))
+    _, top = Comment.place(None, landing)
+    _, reply = Comment.place(Comment(depth=0, path=top), landing + timedelta(hours=1))
+
+    assert sorted([reply, top, medieval]) == [medieval, top, reply]
+    assert len(medieval) == len(top) == 12
+    assert Comment.place(None, NOON)[1] < medieval
+
+
 @pytest.mark.django_db
 def test_prepare_places_a_new_comment_and_renders_its_body_without_a_query(
     django_assert_num_queries,
