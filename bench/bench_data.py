@@ -278,7 +278,7 @@ class BenchData:
                 self.progress("comments", done, count)
         services.reserve_anchor_ids(self.next_id - 1)
         with connection.cursor() as cursor:
-            # What services.refresh_counts stores, for every post in one pass.
+            # What refresh_comment_counts stores, for every post in one pass.
             cursor.execute(
                 "UPDATE blog_post SET comment_count = approved.n FROM (SELECT post_id,"
                 " COUNT(*) AS n FROM comments_comment WHERE status = %s GROUP BY post_id) approved"

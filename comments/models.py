@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,10 +205,8 @@ class Comment(models.Model):
     def _recount(self):
         """Whoever saved it (a service, the admin, the shell), its post's count is stored
         again, in the same transaction."""
-        from .services import refresh_counts
-
         if self.post_id:  # only posts keep a count; pages show none
-            refresh_counts([self.post_id])
+            refresh_comment_counts([self.post_id])
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -262,6 +260,25 @@ class Comment(models.Model):
             return False
         window = timezone.timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
         return (now or timezone.now()) - self.submitted_at <= window
+
+
+def refresh_comment_counts(post_ids):
+    """Store each post's number of approved comments, for listings that show it, counted
+    under the posts' lock so that two moderators deciding at once are both counted."""
+    with transaction.atomic():
+        post_ids = Post.objects.lock(post_ids)  # page comments have no post: None is left out
+        Post.objects.filter(pk__in=post_ids).update(comment_count=true_comment_count())
+
+
+def true_comment_count():
+    """An expression for a post's number of approved comments, counted from the comments."""
+    approved = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(approved), 0)
 
 
 class ModerationRule(models.Model):

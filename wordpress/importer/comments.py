@@ -7,7 +7,7 @@ Comment.save() would (their place in the thread and their HTML).
 from django.core.exceptions import ValidationError
 
 from comments import services as comment_services
-from comments.models import Comment
+from comments.models import Comment, refresh_comment_counts
 
 from .. import content
 from .common import clean_text, parents_first, update
@@ -112,6 +112,6 @@ def _valid_ip(value):
 def finish(state):
     """The counts of the posts that got comments, and anchors beyond every imported id."""
     if state.commented_posts:
-        comment_services.refresh_counts(state.commented_posts)
+        refresh_comment_counts(state.commented_posts)
     if state.highest_comment_id:
         comment_services.reserve_anchor_ids(state.highest_comment_id)
