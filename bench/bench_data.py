@@ -10,7 +10,8 @@ hundreds, and the newest published post has exactly `--hot-comments` (the benchm
 data) with COPY on PostgreSQL and one prepared INSERT on SQLite, in batches, each in its
 own transaction; both tables' secondary indexes, and the search index, are built once at
 the end. The Markdown of a small set of bodies is rendered once and shared, and comments
-get their ids, path, depth and HTML here, as `Comment.save()` would make them.
+get their ids and HTML here, and their path and depth from `Comment.place`, as
+`Comment.save()` would make them.
 
 Bench data is for a database of its own: the script refuses to add to one that already
 has any, and changes nothing then. It sets Django up itself (config.settings, unless
@@ -22,6 +23,7 @@ import os
 import random
 import sys
 import time
+from collections import namedtuple
 from contextlib import contextmanager
 from datetime import timedelta
 from itertools import islice
@@ -47,7 +49,7 @@ from taggit.models import Tag  # noqa: E402
 from blog.models import Category, Post, TaggedPost  # noqa: E402
 from blog.rendering import render_markdown, summary_html  # noqa: E402
 from comments import services  # noqa: E402
-from comments.models import Comment, _path_segment  # noqa: E402
+from comments.models import Comment  # noqa: E402
 from comments.text import render_comment  # noqa: E402
 from core import db  # noqa: E402
 
@@ -90,6 +92,10 @@ def body(rng):
     parts.append(f"See [the council's report](https://example.org/report) and *{sentence(rng, 5)}*")
     parts += [paragraph(rng) for _ in range(3)]
     return "\n\n".join(parts)
+
+
+# A comment planted already, as a reply to it needs it: Comment.place reads depth and path.
+Planted = namedtuple("Planted", "id depth path")
 
 
 def batched(iterable, size):
@@ -273,7 +279,7 @@ class BenchData:
                 self.progress("comments", done, count)
         services.reserve_anchor_ids(self.next_id - 1)
         with connection.cursor() as cursor:
-            # What services.refresh_counts stores, for every post in one pass.
+            # What refresh_comment_counts stores, for every post in one pass.
             cursor.execute(
                 "UPDATE blog_post SET comment_count = approved.n FROM (SELECT post_id,"
                 " COUNT(*) AS n FROM comments_comment WHERE status = %s GROUP BY post_id) approved"
@@ -295,7 +301,7 @@ class BenchData:
 
     def plant(self, post_ids, per_post, published, bodies):
         """The discussions of these posts as rows of COMMENT_COLUMNS, with the path and
-        depth `Comment.save()` would give them."""
+        depth `Comment.save()` would give them (`Comment.place`)."""
         rng = self.rng
         statuses = [Comment.Status.APPROVED.value] * 93 + [Comment.Status.PENDING.value] * 4
         statuses += [Comment.Status.SPAM.value] * 2 + [Comment.Status.REMOVED.value]
@@ -308,17 +314,16 @@ class BenchData:
             for n, offset in enumerate(moments):
                 moment = start + timedelta(seconds=offset, microseconds=n)
                 text, html = rng.choice(bodies)
-                parent = rng.choice(thread) if thread and rng.random() < 0.35 else None
-                if parent is not None and parent[1] >= MAX_DEPTH:
+                parent = Planted(*rng.choice(thread)) if thread and rng.random() < 0.35 else None
+                if parent is not None and parent.depth >= MAX_DEPTH:
                     parent = None
-                segment = _path_segment(moment)
-                depth, path = (parent[1] + 1, f"{parent[2]}/{segment}") if parent else (0, segment)
+                depth, path = Comment.place(parent, moment)
                 name = rng.choice(NAMES)
                 email = f"{name.lower()}{rng.randint(1, 999)}@example.org"
                 comment_id, self.next_id = self.next_id, self.next_id + 1
                 thread.append((comment_id, depth, path))
                 yield (
-                    comment_id, pk, parent[0] if parent else None, depth, path, kind, name,
+                    comment_id, pk, parent.id if parent else None, depth, path, kind, name,
                     email, "", text, html, rng.choice(statuses), "", address(rng), AGENT,
                     moment,
                 )  # fmt: skip

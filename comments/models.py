@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,8 +54,12 @@ def target_field(target):
 
 
 def _path_segment(moment):
-    """A fixed-width, sortable piece of the thread path: microseconds since 1970 in base 36."""
-    micros = int(moment.timestamp() * 1_000_000)
+    """A fixed-width, sortable piece of the thread path: microseconds since 1970 in base 36.
+
+    A moment before 1970 (in an imported archive) wraps round to the top of the range: such
+    comments keep their order among themselves and their threads stay whole, after their
+    siblings from 1970 on."""
+    micros = int(moment.timestamp() * 1_000_000) % 36**12
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while micros:
@@ -156,15 +160,27 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on “{self.target}”"
 
-    def save(self, *args, **kwargs):
-        if not self.path:
-            segment = _path_segment(self.submitted_at)
-            if self.parent_id:
-                self.depth = self.parent.depth + 1
-                self.path = f"{self.parent.path}/{segment}"
-            else:
-                self.path = segment
+    @staticmethod
+    def place(parent, submitted_at):
+        """(depth, path) in its thread of a comment submitted at `submitted_at` in reply to
+        `parent`, or at the top level for None; only the parent's depth and path are read.
+        Ordering by path lists a thread in display order: replies under their parent,
+        siblings by time."""
+        segment = _path_segment(submitted_at)
+        if parent is None:
+            return 0, segment
+        return parent.depth + 1, f"{parent.path}/{segment}"
+
+    def prepare(self):
+        """Make what save() derives from the fields given: a new comment's place in its
+        thread, from its parent and submission time, and the HTML of its body. Writers
+        that bulk_create comments call it, so that their rows are those save() writes."""
+        if not self.path:  # a comment keeps its place: its replies' paths start with it
+            self.depth, self.path = self.place(self.parent, self.submitted_at)
         self.body_html = render_comment(self.body)
+
+    def save(self, *args, **kwargs):
+        self.prepare()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         with transaction.atomic():  # the comment and its post's count, together or not at all
@@ -189,10 +205,8 @@ class Comment(models.Model):
     def _recount(self):
         """Whoever saved it (a service, the admin, the shell), its post's count is stored
         again, in the same transaction."""
-        from .services import refresh_counts
-
         if self.post_id:  # only posts keep a count; pages show none
-            refresh_counts([self.post_id])
+            refresh_comment_counts([self.post_id])
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -246,6 +260,25 @@ class Comment(models.Model):
             return False
         window = timezone.timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
         return (now or timezone.now()) - self.submitted_at <= window
+
+
+def refresh_comment_counts(post_ids):
+    """Store each post's number of approved comments, for listings that show it, counted
+    under the posts' lock so that two moderators deciding at once are both counted."""
+    with transaction.atomic():
+        post_ids = Post.objects.lock(post_ids)  # page comments have no post: None is left out
+        Post.objects.filter(pk__in=post_ids).update(comment_count=true_comment_count())
+
+
+def true_comment_count():
+    """An expression for a post's number of approved comments, counted from the comments."""
+    approved = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(approved), 0)
 
 
 class ModerationRule(models.Model):

@@ -1,12 +1,8 @@
-"""What happens to comments: posting, status changes, counts. Views and the admin call these."""
+"""What happens to comments: posting, status changes, reports. Views and the admin call these."""
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
-
-from blog.models import Post
 
 from . import antispam, notifications, policy, tasks
 from .models import Comment, ModerationEvent, Report
@@ -89,25 +85,6 @@ def edit(comment, body):
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])  # shows it at once
-
-
-def refresh_counts(post_ids):
-    """Store each post's number of approved comments, for listings that show it, counted
-    under the posts' lock so that two moderators deciding at once are both counted."""
-    with transaction.atomic():
-        post_ids = Post.objects.lock(post_ids)  # page comments have no post: None is left out
-        Post.objects.filter(pk__in=post_ids).update(comment_count=true_comment_count())
-
-
-def true_comment_count():
-    """An expression for a post's number of approved comments, counted from the comments."""
-    approved = (
-        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(approved), 0)
 
 
 def reserve_anchor_ids(highest):

@@ -15,8 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from comments.models import Comment, ModerationEvent, _path_segment
-from comments.text import render_comment
+from comments.models import Comment, ModerationEvent
 
 DEMO_AGENT = "Colloquy demo_content"
 APPROVED, PENDING = Comment.Status.APPROVED, Comment.Status.PENDING
@@ -503,15 +502,11 @@ def _ip(name):
 
 def unsaved_comment(post, said, parent, at, people):
     """An unsaved comment, with what `Comment.save()` would have computed."""
-    segment = _path_segment(at)
     person = people.get(said.who)
     comment = Comment(
         post=post,
         parent=parent,
-        depth=parent.depth + 1 if parent else 0,
-        path=f"{parent.path}/{segment}" if parent else segment,
         body=said.body,
-        body_html=render_comment(said.body),
         status=said.status,
         user_agent=DEMO_AGENT,
         submitted_at=at,
@@ -528,6 +523,7 @@ def unsaved_comment(post, said, parent, at, people):
             if said.status in (APPROVED, REMOVED)
             else "first comment"
         )
+    comment.prepare()
     return comment
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments import services, thread
-from comments.models import Comment
+from comments import thread
+from comments.models import Comment, refresh_comment_counts
 
 from . import factories
 from .test_query_budgets import BUDGETS
@@ -110,7 +110,7 @@ def test_a_huge_discussion_on_one_page_is_split_all_the_same(settings, client, p
     settings.COMMENTS_ONE_PAGE_LIMIT = 2
     tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(5)]
     deep = factories.comment(post, "reply in the last thread", parent=tops[4], minute=55)
-    services.refresh_counts([post.pk])
+    refresh_comment_counts([post.pk])
 
     page_one, html = shown_bodies(client, post)
     redirect = client.get(f"/comments/{deep.pk}/")
@@ -129,7 +129,7 @@ def test_a_long_discussion_read_in_outline_shows_what_a_whole_read_does(settings
     )
     factories.comment(post, "reply to the pending one", parent=hidden, minute=13)
     mine = factories.comment(post, "my own, pending", parent=tops[4], status="pending", minute=55)
-    services.refresh_counts([post.pk])
+    refresh_comment_counts([post.pk])
     post.refresh_from_db()
 
     def shown(discussion):
@@ -152,7 +152,7 @@ def test_a_discussion_within_the_limit_stays_on_one_page(settings, client, post)
     settings.COMMENTS_THREADS_PER_PAGE = 0
     settings.COMMENTS_ONE_PAGE_LIMIT = 5
     tops = [factories.comment(post, f"thread {n}", minute=n * 10) for n in range(5)]
-    services.refresh_counts([post.pk])
+    refresh_comment_counts([post.pk])
 
     page_one, html = shown_bodies(client, post)
     redirect = client.get(f"/comments/{tops[4].pk}/")

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from accounts import roles
 from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
-from comments.models import Comment, ModerationEvent, _path_segment
+from comments.models import Comment, ModerationEvent
 from comments.text import render_comment
 from demo import discussions, drawings
 
@@ -210,13 +210,10 @@ def test_discussions_are_saved_as_comment_save_would_have_saved_them():
     for comment in comments:
         assert comment.body_html == render_comment(comment.body)
         assert comment.post.published_at < comment.submitted_at < now
-        parent, segment = comment.parent, _path_segment(comment.submitted_at)
-        if parent is None:
-            assert (comment.depth, comment.path) == (0, segment)
-        else:
+        parent = comment.parent
+        assert (comment.depth, comment.path) == Comment.place(parent, comment.submitted_at)
+        if parent is not None:
             assert parent.post_id == comment.post_id
-            assert comment.depth == parent.depth + 1
-            assert comment.path == f"{parent.path}/{segment}"
             assert comment.submitted_at > parent.submitted_at
             assert parent.status != Comment.Status.PENDING  # Nobody replies to the unseen.
         assert (comment.user_id is None) == bool(comment.name)

@@ -10,7 +10,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from accounts import personal_data
-from comments.models import Comment, ModerationEvent, Report, Subscription
+from comments.models import Comment, ModerationEvent, Report, Subscription, refresh_comment_counts
 
 from . import factories
 
@@ -30,9 +30,7 @@ GUEST = {"url": "https://grace.example", **SENT_FROM}
 
 
 def refresh_counts(post):
-    from comments import services
-
-    services.refresh_counts([post.pk])
+    refresh_comment_counts([post.pk])
     post.refresh_from_db()
 
 

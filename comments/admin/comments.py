@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from core.admin import DateHierarchyInRange
 
 from .. import services
-from ..models import Comment, ModerationEvent, Report
+from ..models import Comment, ModerationEvent, Report, refresh_comment_counts
 from .common import can_moderate, changelist_url
 from .guest_data import GuestDataViews
 
@@ -282,7 +282,7 @@ class CommentAdmin(GuestDataViews, DateHierarchyInRange, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         post_ids = set(queryset.values_list("post_id", flat=True))
         super().delete_queryset(request, queryset)
-        services.refresh_counts(post_ids)
+        refresh_comment_counts(post_ids)
 
     # Bulk actions --------------------------------------------------------------------
 

@@ -1,14 +1,13 @@
 """Comments: each post's or page's thread, parents first, found again by WordPress id.
 
-The path and depth of a new comment are made here, as Comment.save() would, because
-new comments are saved in bulk, a level at a time.
+New comments are saved in bulk, a level at a time: Comment.prepare() gives them what
+Comment.save() would (their place in the thread and their HTML).
 """
 
 from django.core.exceptions import ValidationError
 
 from comments import services as comment_services
-from comments.models import Comment, _path_segment
-from comments.text import render_comment
+from comments.models import Comment, refresh_comment_counts
 
 from .. import content
 from .common import clean_text, parents_first, update
@@ -80,10 +79,7 @@ def _import_comment(state, comment, parent, instance, target):
     }
     if instance is None:
         instance = Comment(legacy_id=comment.wp_id, status_reason=STATUS_REASON, **target, **wanted)
-        segment = _path_segment(submitted_at)
-        instance.depth = parent.depth + 1 if parent else 0
-        instance.path = f"{parent.path}/{segment}" if parent else segment
-        instance.body_html = render_comment(body)
+        instance.prepare()
         state.report.count("comment", "imported")  # saved with its level, in bulk
         return instance
     outcome = update(instance, wanted, save=False)
@@ -116,6 +112,6 @@ def _valid_ip(value):
 def finish(state):
     """The counts of the posts that got comments, and anchors beyond every imported id."""
     if state.commented_posts:
-        comment_services.refresh_counts(state.commented_posts)
+        refresh_comment_counts(state.commented_posts)
     if state.highest_comment_id:
         comment_services.reserve_anchor_ids(state.highest_comment_id)

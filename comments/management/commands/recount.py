@@ -4,7 +4,7 @@ from django.db.models import F, Q
 
 from blog import likes
 from blog.models import Post
-from comments import services
+from comments.models import refresh_comment_counts, true_comment_count
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             drifted = list(
                 Post.objects.annotate(
-                    true_comments=services.true_comment_count(), true_likes=likes.true_like_count()
+                    true_comments=true_comment_count(), true_likes=likes.true_like_count()
                 )
                 .filter(~Q(comment_count=F("true_comments")) | ~Q(like_count=F("true_likes")))
                 .order_by("pk")
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             ids = [row[0] for row in drifted]
             if ids:
                 # Counted again under the posts' lock: a comment approved meanwhile is counted.
-                services.refresh_counts(ids)
+                refresh_comment_counts(ids)
                 likes.refresh_counts(ids)
         self.stdout.write(
             self.style.SUCCESS(

@@ -16,8 +16,8 @@ anybody else wrote are left alone. A second run therefore creates and changes
 nothing, except that `--admin-login` gives the "admin" superuser a new password
 each time.
 
-The comments are saved level by level with `bulk_create`, so their path, depth and
-HTML are made as `Comment.save()` would make them (discussions.unsaved_comment).
+The comments are saved level by level with `bulk_create`, so `Comment.prepare()` gives
+them the path, depth and HTML `Comment.save()` would (discussions.unsaved_comment).
 """
 
 import random
@@ -36,8 +36,7 @@ from django.utils import timezone
 
 from accounts import roles
 from blog.models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
-from comments import services
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, refresh_comment_counts
 from demo import blog_data, discussions, drawings
 
 # Where the printed admin login points unless --site-url says otherwise.
@@ -289,7 +288,7 @@ class Command(BaseCommand):
             self.tally("discussions", True)
             discussed.append(post.pk)
         if discussed:
-            services.refresh_counts(discussed)
+            refresh_comment_counts(discussed)
 
     def plant(self, post, roots, times, now):
         """Save a discussion level by level, each level in one query and in path order
