@@ -108,8 +108,8 @@ def address(target, *, file=False):
 
 def _by_path(request):
     path = request.path
-    # The address itself, without what WordPress adds, and with the slash it may lack.
-    candidates = [path, SUFFIX.sub("", path), f"{path}/"]
+    # The address itself, without what WordPress adds, or with the slash it may lack.
+    candidates = [path, SUFFIX.sub("", path) if path.endswith("/") else f"{path}/"]
     candidates = [c for c in dict.fromkeys(candidates) if len(c) <= Redirect.PATH_LENGTH]
     if not candidates:
         return None
