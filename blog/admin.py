@@ -12,7 +12,8 @@ from core.admin import DateHierarchyInRange
 from core.images import PublicImageField
 
 from .forms import PostAdminForm
-from .models import Category, NavigationItem, Page, Post, PostImage, SiteSettings
+from .models import Category, NavigationItem, Page, Post, PostImage, Redirect, SiteSettings
+from .redirects import address
 
 
 def _edits_all_posts(request):
@@ -264,6 +265,34 @@ class PageAdmin(admin.ModelAdmin):
         js = ("js/admin-editor.js",)  # css/admin.css is on every admin page
 
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses are made by what moved (a slug or date changed, an import); here they
+    are looked up and, when one should answer 404 after all, deleted."""
+
+    list_display = ("old_path", "leads_to", "new_address", "source", "created_at")
+    list_filter = ("source",)
+    search_fields = ("old_path", "post__title", "page__title", "category__name", "tag__name")
+    list_select_related = ("post", "page", "category", "image__post", "tag")
+    fields = readonly_fields = ("old_path", "leads_to", "new_address", "source", "created_at")
+    ordering = ("-created_at", "-pk")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Leads to")
+    def leads_to(self, redirect):
+        return redirect.target
+
+    @admin.display(description="New address")
+    def new_address(self, redirect):
+        url = address(redirect.target)
+        return format_html('<a href="{}">{}</a>', url, url) if url else "—"
 
 
 # Stacked: a table's inputs have no labels of their own.

@@ -15,6 +15,9 @@ def grant_blog_permissions(**kwargs):
             *image_perms,
             *(f"{action}_{model}" for action in ("view", "add", "change", "delete")
               for model in ("category", "page")),
+            # Redirects are made by what moves; editors look them up and delete them.
+            "view_redirect",
+            "delete_redirect",
         ],
         "taggit": [f"{action}_tag" for action in ("view", "add", "change", "delete")],
     }  # fmt: skip

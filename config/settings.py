@@ -86,10 +86,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # Addresses of the WordPress site an import came from (/?p=12, /old/permalink/, …).
-    "wordpress.redirects.LegacyLinkMiddleware",
-    # Last, so it sees the views' 404s first: old post addresses answer 301 to the new ones.
-    "blog.redirects.OldPathRedirectMiddleware",
+    # Last, so it sees the views' 404s first: old addresses (a renamed post's, the WordPress
+    # site's an import came from) answer 301 to where the same thing lives now.
+    "blog.redirects.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import roles
 from blog import likes
-from blog.models import NavigationItem, Post, SiteSettings
+from blog.models import NavigationItem, Post, Redirect, SiteSettings
 from comments import antispam, notifications
 from comments.models import Comment, ModerationRule, Report, Subscription
 from wordpress.models import ImportRun
@@ -138,6 +138,8 @@ def build_site(settings):
         published_at=now - timedelta(days=3),
     )
     site.draft = factories.post("Not ready", author=site.author, status=Post.Status.DRAFT)
+    Redirect.objects.point("/2019/04/01/track-two/", site.rich, Redirect.Source.RENAMED)
+    site.redirect = Redirect.objects.get()
 
     site.comment = factories.comment(
         site.discussed,
@@ -468,6 +470,8 @@ STEPS = [
     ),
     Step("page changelist", "/admin/blog/page/", who="superuser"),
     Step("page change form", _admin("blog_page_change", lambda s: s.about.pk), who="superuser"),
+    Step("redirects", "/admin/blog/redirect/", who="editor"),
+    Step("redirect", _admin("blog_redirect_change", lambda s: s.redirect.pk), who="editor"),
     Step(
         "site settings",
         _admin("blog_sitesettings_change", lambda s: SiteSettings.load().pk),

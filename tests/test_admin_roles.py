@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Category, Page, Post
+from blog.models import Category, Page, Post, Redirect
 
 from . import factories
 
@@ -117,6 +117,51 @@ def test_author_cannot_manage_pages_or_categories(client_for, author):
         == 403
     )
     assert not Category.objects.exists()
+
+
+def test_editor_finds_an_old_address_and_deletes_it(client, client_for, editor, author):
+    post = factories.post("Talks resume", author=author)
+    old = post.get_absolute_url()
+    post.slug = "talks-resume-in-geneva"
+    post.save()
+    Redirect.objects.point("/essays/other/", factories.post("Other", author=author),
+                           Redirect.Source.IMPORTED)  # fmt: skip
+    admin = client_for(editor)
+
+    found = admin.get(reverse("admin:blog_redirect_changelist"), {"q": "resume"})
+    assert [row.old_path for row in found.context["cl"].result_list] == [old]
+    assert post.get_absolute_url() in found.content.decode()
+    redirect = Redirect.objects.get(old_path=old)
+    view = admin.get(reverse("admin:blog_redirect_change", args=[redirect.pk]))
+    assert view.status_code == 200 and post.get_absolute_url() in view.content.decode()
+    admin.post(reverse("admin:blog_redirect_delete", args=[redirect.pk]), {"post": "yes"})
+
+    assert not Redirect.objects.filter(old_path=old).exists()
+    assert client.get(old).status_code == 404
+
+
+def test_author_cannot_see_or_delete_redirects(client_for, author):
+    redirect = Redirect.objects.create(
+        old_path="/old/", post=factories.post(author=author), source=Redirect.Source.RENAMED
+    )
+    client = client_for(author)
+
+    assert client.get(reverse("admin:blog_redirect_changelist")).status_code == 403
+    client.post(reverse("admin:blog_redirect_delete", args=[redirect.pk]), {"post": "yes"})
+    assert Redirect.objects.filter(pk=redirect.pk).exists()
+
+
+def test_nobody_writes_a_redirect_by_hand(client_for, superuser, editor):
+    redirect = Redirect.objects.create(
+        old_path="/old/", post=factories.post(), source=Redirect.Source.RENAMED
+    )
+    for person in (superuser, editor):
+        client = client_for(person)
+        assert client.get(reverse("admin:blog_redirect_add")).status_code == 403
+        change = reverse("admin:blog_redirect_change", args=[redirect.pk])
+        client.post(change, {"old_path": "/hijacked/"})
+    redirect.refresh_from_db()
+    assert redirect.old_path == "/old/"
 
 
 @pytest.mark.parametrize("role", ["moderator", "reader"])

@@ -161,7 +161,7 @@ def test_an_archive_holds_a_manifest_of_the_database_and_every_media_file(site, 
         manifest = json.load(tar.extractfile("manifest.json"))
         names = set(tar.getnames())
     assert manifest["vendor"] == connection.vendor
-    assert manifest["schema"]["blog"] == "0008_any_wordpress_slug"
+    assert manifest["schema"]["blog"] == "0009_redirects"
     assert manifest["version"]
     assert {entry["name"]: entry["sha256"] for entry in manifest["media"]} == media()
     assert names == {"manifest.json", manifest["database"]["name"],

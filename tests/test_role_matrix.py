@@ -33,6 +33,8 @@ ADMIN = {
     "blog_category_add":                  (LOGIN, LOGIN, 403,   200,   403,      200),
     "taggit_tag_add":                     (LOGIN, LOGIN, 403,   200,   403,      200),
     "blog_page_changelist":               (LOGIN, LOGIN, 403,   200,   403,      200),
+    "blog_redirect_changelist":           (LOGIN, LOGIN, 403,   200,   403,      200),
+    "blog_redirect_add":                  (LOGIN, LOGIN, 403,   403,   403,      403),  # 4
     "blog_sitesettings_changelist":       (LOGIN, LOGIN, 403,   403,   403,      302),  # 1
     "accounts_user_changelist":           (LOGIN, LOGIN, 403,   403,   403,      200),
     "auth_group_changelist":              (LOGIN, LOGIN, 403,   403,   403,      200),
@@ -44,11 +46,12 @@ ADMIN = {
 # 1 Site settings are one row: the list redirects to it.
 # 2 Authors see the comments on their own posts, read-only.
 # 3 Comments come from readers on the site, never from the admin.
+# 4 Redirects are made by what moves (a slug or date changed, an import), never by hand.
 
 # The admin index's sections (app/model) each role sees, among Colloquy's own apps.
 OWN_APPS = ("accounts", "auth", "blog", "comments", "taggit")
 WRITING = {"blog/post", "blog/postimage"}
-FILING = {"blog/category", "taggit/tag", "blog/page"}
+FILING = {"blog/category", "taggit/tag", "blog/page", "blog/redirect"}
 MODERATING = {"comments/comment", "comments/moderationrule", "comments/report"}
 RUNNING_THE_SITE = {"blog/sitesettings", "accounts/user", "auth/group"}
 SECTIONS = {

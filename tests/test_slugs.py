@@ -10,7 +10,7 @@ from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from blog.models import Category, OldPostPath, Page, Post
+from blog.models import Category, Page, Post, Redirect
 from blog.slugs import reserved_slugs
 from wordpress.importer import Importer
 
@@ -172,7 +172,7 @@ def test_a_post_renamed_from_a_non_ascii_slug_redirects_from_its_old_address(cli
 
     response = client.get(old)
 
-    assert OldPostPath.objects.get().path == unquote(old)
+    assert Redirect.objects.get().old_path == unquote(old)
     assert (response.status_code, response["Location"]) == (301, post.get_absolute_url())
 
 

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
+from taggit.models import Tag
 
 from accounts.models import User
-from blog.models import Category, Page, Post, PostImage
+from blog.models import Category, Page, Post, PostImage, Redirect
 from comments.models import Comment
 from wordpress.models import ImportedItem
 
@@ -35,6 +36,7 @@ def counts():
         "images": PostImage.objects.count(),
         "comments": Comment.objects.count(),
         "items": ImportedItem.objects.count(),
+        "redirects": Redirect.objects.count(),
     }
 
 
@@ -47,7 +49,8 @@ def snapshot():
         "comments": list(Comment.objects.order_by("pk").values()),
         "categories": list(Category.objects.order_by("pk").values()),
         "post_categories": list(Post.categories.through.objects.order_by("pk").values()),
-        "items": list(ImportedItem.objects.order_by("pk").values("kind", "key", "old_path")),
+        "items": list(ImportedItem.objects.order_by("pk").values("kind", "key", "guid")),
+        "redirects": list(Redirect.objects.order_by("pk").values()),
     }
 
 
@@ -467,6 +470,57 @@ def test_old_links_answer_with_a_redirect_to_the_new_page(tmp_path, client):
     for old, new in expected.items():
         response = client.get(old)
         assert (old, response.status_code, response.get("Location")) == (old, 301, new)
+
+
+def test_the_old_addresses_are_kept_in_the_redirect_table(tmp_path):
+    items, media = image_items(tmp_path)
+    items[0].categories, items[0].tags = ["news"], ["peace"]
+    items += [WPItem(2, slug="moved", link=f"{SITE}/essays/moved/")]
+    run(write(tmp_path, items), "--media-dir", str(media))
+    post, moved = Post.objects.get(slug="item-1"), Post.objects.get(slug="moved")
+
+    kept = {row.old_path: row.target for row in Redirect.objects.all()}
+
+    assert kept == {
+        "/2015/03/01/item-1/": post,
+        "/essays/moved/": moved,
+        "/2015/03/01/item-1/montville/": PostImage.objects.get(),
+        **{f"/category/{category.path}/": category for category in Category.objects.all()},
+        **{f"/tag/{tag.slug}/": tag for tag in Tag.objects.all()},
+    }  # an upload is found by its file, resized or not
+    assert set(Redirect.objects.values_list("source", flat=True)) == {Redirect.Source.IMPORTED}
+
+
+def test_an_imported_post_renamed_here_answers_at_both_old_addresses_in_one_hop(tmp_path, client):
+    run(write(tmp_path, [WPItem(2, slug="moved", link=f"{SITE}/essays/moved/")]))
+    post = Post.objects.get()
+    first_here = post.get_absolute_url()
+    post.slug = "moved-again"
+    post.save()
+
+    for old in ("/essays/moved/", "/essays/moved/feed/", first_here, "/?p=2"):
+        response = client.get(old, follow=True)
+        assert response.redirect_chain == [(post.get_absolute_url(), 301)], old
+        assert response.status_code == 200
+
+
+def test_a_second_run_keeps_the_old_address_a_post_had(tmp_path, client):
+    run(write(tmp_path, [WPItem(2, slug="moved", link=f"{SITE}/essays/moved/")]))
+    post = Post.objects.get()
+
+    run(write(tmp_path, [WPItem(2, slug="moved", link=f"{SITE}/2015/moved/")], name="later.xml"))
+
+    for old in ("/essays/moved/", "/2015/moved/"):
+        assert client.get(old)["Location"] == post.get_absolute_url(), old
+
+
+def test_an_old_address_too_long_to_keep_is_reported(tmp_path):
+    link = f"{SITE}/{'a' * Redirect.PATH_LENGTH}/"
+
+    report = run(write(tmp_path, [WPItem(2, link=link)]))
+
+    assert Post.objects.exists() and not Redirect.objects.filter(post__isnull=False).exists()
+    assert "its old address is too long to redirect" in report
 
 
 def test_old_links_to_drafts_do_not_reveal_them(tmp_path, client):

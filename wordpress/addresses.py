@@ -32,12 +32,6 @@ def upload_key(url):
     return RESIZED.sub("", path)
 
 
-def upload_path(url):
-    """The path of a self-hosted upload's address, which old links may still use."""
-    path = unquote(urlsplit(url or "").path)
-    return path if "/wp-content/uploads/" in path else ""
-
-
 def old_path(link):
     """The path of an old address worth redirecting; not `/?p=12`, which ids answer."""
     parts = urlsplit(link or "")

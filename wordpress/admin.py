@@ -96,9 +96,9 @@ class ImportRunAdmin(SuperuserOnly, admin.ModelAdmin):
 
 @admin.register(ImportedItem)
 class ImportedItemAdmin(SuperuserOnly, admin.ModelAdmin):
-    list_display = ("kind", "key", "old_path", "site", "imported_at")
+    list_display = ("kind", "key", "site", "imported_at")
     list_filter = ("kind", "site")
-    search_fields = ("key", "old_path", "guid")
+    search_fields = ("key", "guid")
     list_select_related = ("post", "page", "image", "category", "tag", "user")
-    readonly_fields = ("site", "kind", "key", "old_path", "guid", "target", "imported_at")
+    readonly_fields = ("site", "kind", "key", "guid", "target", "imported_at")
     fields = readonly_fields

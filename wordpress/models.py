@@ -5,11 +5,12 @@ from django.utils import timezone
 
 
 class ImportedItem(models.Model):
-    """Something that came from a WordPress site: its WordPress key and where it lived there.
+    """Something that came from a WordPress site, by its WordPress key.
 
-    A second import finds what the first one made through these rows, and the old
-    addresses (`old_path`) answer with a redirect to the new ones (wordpress.redirects).
-    Comments keep their WordPress id on the comment itself (`Comment.legacy_id`).
+    A second import finds what the first one made through these rows, and WordPress's
+    `/?p=12` and `/wp-content/uploads/…` addresses lead there (wordpress.redirects); its
+    other old addresses are rows of blog's redirect table. Comments keep their WordPress id
+    on the comment itself (`Comment.legacy_id`).
     """
 
     class Kind(models.TextChoices):
@@ -28,7 +29,6 @@ class ImportedItem(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The post or attachment ID, the term's slug, the author's login, the file's upload path.
     key = models.CharField(max_length=300)
-    old_path = models.CharField(max_length=1000, blank=True, db_index=True)
     guid = models.CharField(max_length=500, blank=True)
 
     post = models.ForeignKey("blog.Post", null=True, blank=True, on_delete=models.CASCADE)

@@ -4,7 +4,6 @@ what surrounds them (pages, the site's settings, its navigation)."""
 from .categories import Category
 from .posts import (
     PUBLICATION_DAYS,
-    OldPostPath,
     Post,
     PostImage,
     PostImageQuerySet,
@@ -15,6 +14,7 @@ from .posts import (
     _post_image_path,  # noqa: F401 - the migrations name blog.models'
     publication_day,
 )
+from .redirects import Redirect
 from .site import NavigationItem, Page, SiteSettings
 from .trees import PathTree, check_markdown
 
@@ -22,7 +22,7 @@ __all__ = [
     "PUBLICATION_DAYS",
     "Category",
     "NavigationItem",
-    "OldPostPath",
+    "Redirect",
     "Page",
     "PathTree",
     "Post",

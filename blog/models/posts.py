@@ -406,7 +406,8 @@ class Post(models.Model):
         if old_path and old_path != self.get_absolute_url():
             # Links to the old address keep working: blog.redirects answers them with a 301.
             # Kept decoded, as Django reads a request's path (a slug holds no "%").
-            OldPostPath.objects.update_or_create(path=unquote(old_path), defaults={"post": self})
+            redirects = Post._meta.get_field("redirects").related_model  # blog.models.redirects
+            redirects.objects.point(unquote(old_path), self, redirects.Source.RENAMED)
         ids = image_ids(self.body)
         if ids:
             # Images the author dropped into the editor before the post existed belong to it
@@ -544,18 +545,3 @@ class PostLike(models.Model):
 
     def __str__(self):
         return f"{self.user} likes {self.post}"
-
-
-class OldPostPath(models.Model):
-    """An address a post had before its slug or date changed; it redirects to the post."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_paths")
-    path = models.CharField(max_length=300, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "old post address"
-        verbose_name_plural = "old post addresses"
-
-    def __str__(self):
-        return f"{self.path} → {self.post}"

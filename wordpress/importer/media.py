@@ -71,9 +71,7 @@ def _import_attachment(state, item, known):
     state.images[item.wp_id] = record
     if key:
         state.files[key] = record
-        state.remember(
-            Kind.FILE, key, image=record, old_path=addresses.upload_path(item.attachment_url)
-        )
+        state.remember(Kind.FILE, key, image=record)
     state.remember(
         Kind.ATTACHMENT,
         item.wp_id,
@@ -153,7 +151,7 @@ def image_for(state, item, ref):
         _attach_file(state, record, item, key)
         record.save(rerender_posts=False)
         state.files[key] = record
-        state.remember(Kind.FILE, key, image=record, old_path=addresses.upload_path(ref.url))
+        state.remember(Kind.FILE, key, image=record)
     words = {
         "alt_text": (ref.alt or record.alt_text)[:300],
         "caption": ref.caption[:500],

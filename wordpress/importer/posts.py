@@ -36,6 +36,7 @@ def create_new_posts_and_pages(state):
             row = known_posts.get(str(entry.wp_id))
             if row is not None and row.post_id:
                 state.posts[entry.wp_id] = row.post
+                _remember(state, Kind.POST, entry, post=row.post)
             else:
                 state.guarded(entry_label(entry), "post", _new_post, state, entry)
     known_pages = state.known(Kind.PAGE)
@@ -44,6 +45,7 @@ def create_new_posts_and_pages(state):
         row = known_pages.get(str(wp_id))
         if row is not None and row.page_id:
             state.pages[wp_id] = row.page
+            _remember(state, Kind.PAGE, pages[wp_id], page=row.page)
         else:
             state.guarded(entry_label(pages[wp_id]), "page", _new_page, state, pages[wp_id])
     _attach_images_to_their_posts(state)
@@ -87,13 +89,7 @@ def _new_post(state, entry):
     post.save()
     state.posts[entry.wp_id] = post
     state.created.add(entry.wp_id)
-    state.remember(
-        Kind.POST,
-        entry.wp_id,
-        post=post,
-        old_path=addresses.old_path(entry.link),
-        guid=entry.guid,
-    )
+    _remember(state, Kind.POST, entry, post=post)
 
 
 def _new_page(state, entry):
@@ -124,12 +120,14 @@ def _new_page(state, entry):
     page.save()
     state.pages[entry.wp_id] = page
     state.created.add(entry.wp_id)
+    _remember(state, Kind.PAGE, entry, page=page)
+
+
+def _remember(state, kind, entry, **target):
+    """What the entry became, and that its address on the old site (as this export has
+    it: the permalinks may have changed since the last one) leads there."""
     state.remember(
-        Kind.PAGE,
-        entry.wp_id,
-        page=page,
-        old_path=addresses.old_path(entry.link),
-        guid=entry.guid,
+        kind, entry.wp_id, old_path=addresses.old_path(entry.link), guid=entry.guid, **target
     )
 
 

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from blog.models import publication_day
+from blog.models import Redirect, publication_day
 
 from ..models import ImportedItem
 from .common import parse_date, update
@@ -88,15 +88,22 @@ class State:
         return self._rows[kind]
 
     def remember(self, kind, key, *, old_path="", guid="", **target):
-        """Record what `key` became; written only when it differs from what is stored."""
+        """Record what `key` became, and let its old address lead there; written only when
+        it differs from what is stored."""
         key = str(key)
         row = self.known(kind).get(key)
-        fields = {"old_path": old_path, "guid": guid, **target}
+        fields = {"guid": guid, **target}
         if row is None:
             row = ImportedItem.objects.create(site=self.site_key, kind=kind, key=key, **fields)
             self._rows[kind][key] = row
         else:
             update(row, fields)
+        if old_path:
+            (made,) = target.values()
+            if not Redirect.objects.point(old_path, made, Redirect.Source.IMPORTED):
+                self.report.problem(
+                    f"{kind} {key}", f"its old address is too long to redirect: {old_path}"
+                )
 
     def guarded(self, label, kind, function, *args):
         """Run one item's import in a savepoint: a problem skips the item, not the import."""
