@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 from taggit.models import Tag
@@ -512,6 +514,17 @@ def test_a_second_run_keeps_the_old_address_a_post_had(tmp_path, client):
 
     for old in ("/essays/moved/", "/2015/moved/"):
         assert client.get(old)["Location"] == post.get_absolute_url(), old
+
+
+def test_a_second_run_reads_the_redirects_once_and_writes_none(tmp_path):
+    items, media = image_items(tmp_path)
+    path = write(tmp_path, items + [WPItem(n, categories=["news"]) for n in range(2, 6)])
+    run(path, "--media-dir", str(media))
+
+    with CaptureQueriesContext(connection) as queries:
+        run(path, "--media-dir", str(media))
+
+    assert [q["sql"].split()[0] for q in queries if '"blog_redirect"' in q["sql"]] == ["SELECT"]
 
 
 def test_an_old_address_too_long_to_keep_is_reported(tmp_path):

@@ -1,5 +1,6 @@
-"""The blog's models, a module per part: trees, categories, posts and their images, and
-what surrounds them (pages, the site's settings, its navigation)."""
+"""The blog's models, a module per part: trees, categories, posts and their images, what
+surrounds them (pages, the site's settings, its navigation), and the old addresses that
+lead to them."""
 
 from .categories import Category
 from .posts import (

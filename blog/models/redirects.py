@@ -34,13 +34,18 @@ class RedirectQuerySet(models.QuerySet):
         is); False when the path is too long to keep."""
         if len(old_path) > Redirect.PATH_LENGTH:
             return False
-        fields = {
-            name: target if isinstance(target, model) else None
-            for name, model in REDIRECT_TARGETS.items()
-        }
-        if not self.filter(old_path=old_path, **fields).exists():
-            self.update_or_create(old_path=old_path, defaults={**fields, "source": source})
+        fields = Redirect.leading_to(target)
+        row = self.filter(old_path=old_path).values(*fields).first()
+        if row is None:
+            self.create(old_path=old_path, source=source, **fields)
+        elif row != fields:
+            self.filter(old_path=old_path).update(source=source, **fields)
         return True
+
+    def destinations(self):
+        """{old path: `Redirect.leading_to()` its target} of these rows."""
+        fields = [f"{name}_id" for name in REDIRECT_TARGETS]
+        return {row.pop("old_path"): row for row in self.values("old_path", *fields).iterator()}
 
 
 class Redirect(models.Model):
@@ -98,3 +103,11 @@ class Redirect(models.Model):
     @property
     def target(self):
         return self.post or self.page or self.category or self.image or self.tag
+
+    @staticmethod
+    def leading_to(target):
+        """The target fields of a row leading to `target`: {"post_id": 12, "page_id": None, …}."""
+        return {
+            f"{name}_id": target.pk if isinstance(target, model) else None
+            for name, model in REDIRECT_TARGETS.items()
+        }

@@ -37,6 +37,7 @@ class State:
         self.report = Report()
         self.stored_files = []
         self._rows = {}  # kind -> {key: ImportedItem}
+        self._redirects = None  # old path -> the target ids it leads to
         if not self.path.is_file():
             raise ImportError_(f"There is no file at {self.path}.")
         if self.media_dir is not None and not self.media_dir.is_dir():
@@ -100,10 +101,23 @@ class State:
             update(row, fields)
         if old_path:
             (made,) = target.values()
-            if not Redirect.objects.point(old_path, made, Redirect.Source.IMPORTED):
+            if not self._redirect(old_path, made):
                 self.report.problem(
                     f"{kind} {key}", f"its old address is too long to redirect: {old_path}"
                 )
+
+    def _redirect(self, old_path, target):
+        """Let `old_path` lead to `target`; written only when it differs from what is stored
+        (every redirect, read once a run)."""
+        if self._redirects is None:
+            self._redirects = Redirect.objects.destinations()
+        wanted = Redirect.leading_to(target)
+        if self._redirects.get(old_path) == wanted:
+            return True
+        kept = Redirect.objects.point(old_path, target, Redirect.Source.IMPORTED)
+        if kept:
+            self._redirects[old_path] = wanted
+        return kept
 
     def guarded(self, label, kind, function, *args):
         """Run one item's import in a savepoint: a problem skips the item, not the import."""
