@@ -524,7 +524,9 @@ def test_a_second_run_reads_the_redirects_once_and_writes_none(tmp_path):
     with CaptureQueriesContext(connection) as queries:
         run(path, "--media-dir", str(media))
 
-    assert [q["sql"].split()[0] for q in queries if '"blog_redirect"' in q["sql"]] == ["SELECT"]
+    statements = [q["sql"].split()[0] for q in queries if '"blog_redirect"' in q["sql"]]
+    # One read (on PostgreSQL through a cursor it DECLAREs), no write.
+    assert statements in (["SELECT"], ["DECLARE"])
 
 
 def test_an_old_address_too_long_to_keep_is_reported(tmp_path):
